@@ -1,0 +1,5 @@
+"""casebook's spaCy components; importing this package registers their factories."""
+
+from . import figures_dates, funds, organisations, places, priorities, projects
+
+__all__ = ["figures_dates", "funds", "organisations", "places", "priorities", "projects"]

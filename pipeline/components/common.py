@@ -1,0 +1,96 @@
+"""What every casebook spaCy component shares: span groups, payloads, sentence cues."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+# One span group per record field; assemble reads these and nothing else from the Doc.
+SPAN_KEYS = {
+    "cities": "cb_cities",
+    "regions": "cb_regions",
+    "funds": "cb_funds",
+    "priorities": "cb_priorities",
+    "figures": "cb_figures",
+    "dates": "cb_dates",
+    "organisations": "cb_organisations",
+    "projects": "cb_projects",
+    "negated": "cb_negated",
+}
+
+if not Span.has_extension("cb"):
+    # Payload of a casebook span: canonical value, code, exact char offsets, extra fields.
+    Span.set_extension("cb", default=None)
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
+SENTENCE_END = frozenset({".", "!", "?", ";"})
+NEGATIONS = frozenset({"inte", "ej", "icke", "aldrig", "ingen", "inget", "inga"})
+
+
+def add_span(
+    doc: Doc,
+    field: str,
+    start_char: int,
+    end_char: int,
+    label: str,
+    kb_id: str = "",
+    **payload: Any,
+) -> Span | None:
+    """Add a span to the field's group; keep the exact character offsets in the payload.
+
+    Spans must align to tokens; figures found by the number grammar may start inside a
+    token, so the span expands to whole tokens while the payload keeps the exact offsets.
+    """
+    span = doc.char_span(start_char, end_char, label=label, kb_id=kb_id, alignment_mode="expand")
+    if span is None:
+        return None
+    span._.cb = {"start": start_char, "end": end_char, **payload}
+    group = doc.spans.setdefault(SPAN_KEYS[field], [])
+    group.append(span)
+    return span
+
+
+def spans_of(doc: Doc, field: str) -> list[Span]:
+    key = SPAN_KEYS[field]
+    return list(doc.spans[key]) if key in doc.spans else []
+
+
+def is_sentence_start(token: Token) -> bool:
+    """True at the start of the doc, of a paragraph, or after sentence punctuation.
+
+    The blank pipeline has no parser, so sentence starts come from punctuation and layout.
+    """
+    if token.i == 0:
+        return True
+    previous = token.doc[token.i - 1]
+    if previous.text in SENTENCE_END or previous.text in {":", "•", "-", "–", "—", "(", '"', "”"}:
+        return True
+    between = token.doc.text[previous.idx + len(previous.text) : token.idx]
+    if previous.is_space:
+        between = previous.text + between
+    return bool(_PARAGRAPH_BREAK.search(between))
+
+
+def sentence_bounds(token: Token) -> tuple[int, int]:
+    """Token index range of the sentence around a token (punctuation-delimited)."""
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start - 1].text not in SENTENCE_END:
+        start -= 1
+    end = token.i
+    while end < len(doc) and doc[end].text not in SENTENCE_END:
+        end += 1
+    return start, end
+
+
+def is_negated(span: Span, window: int = 8) -> bool:
+    """A negation cue shortly before the span in its sentence ("får inte stöd från X")."""
+    sentence_start, _ = sentence_bounds(span[0])
+    first = max(sentence_start, span.start - window)
+    return any(token.lower_ in NEGATIONS for token in span.doc[first : span.start])
+
+
+def overlaps(span: Span, others: list[Span]) -> bool:
+    return any(span.start < other.end and other.start < span.end for other in others)

@@ -1,0 +1,44 @@
+"""Figures and dates: spaCy components over the Swedish number grammar (pipeline.figures/dates).
+
+The grammar works on characters because Swedish numbers span tokens ("4 000" is two tokens,
+"5,3 MSEK"); the components turn its hits into span-group entries with the exact offsets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..dates import find_dates
+from ..figures import find_figures
+from .common import add_span
+
+
+class FigureRecognizer:
+    def __call__(self, doc: Doc) -> Doc:
+        for hit in find_figures(doc.text):
+            payload = asdict(hit)
+            payload.pop("start"), payload.pop("end")
+            add_span(doc, "figures", hit.start, hit.end, hit.kind, **payload)
+        return doc
+
+
+class DateRecognizer:
+    def __call__(self, doc: Doc) -> Doc:
+        for hit in find_dates(doc.text):
+            payload = asdict(hit)
+            payload.pop("start"), payload.pop("end")
+            add_span(doc, "dates", hit.start, hit.end, hit.value, **payload)
+        return doc
+
+
+@Language.factory("casebook_figures_v1")
+def make_figure_recognizer(nlp: Language, name: str) -> FigureRecognizer:
+    return FigureRecognizer()
+
+
+@Language.factory("casebook_dates_v1")
+def make_date_recognizer(nlp: Language, name: str) -> DateRecognizer:
+    return DateRecognizer()
