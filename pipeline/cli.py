@@ -145,6 +145,10 @@ def evaluate(
     raise typer.Exit(1 if failures or report.errors else 0)
 
 
+# Further commands live in their own modules (one per feature) and register on `app`.
+from . import cli_export, cli_review  # noqa: E402, F401
+
+
 def main() -> None:
     app()
 
