@@ -150,10 +150,10 @@ def ingest_pdf(
     max_pages: int | None = None,
     ocr: bool = True,
 ) -> SourceDocument:
-    from .pdf import DEFAULT_BACKEND, read_pdf  # deferred: PDF libraries are slow to import
-
     if not data.startswith(b"%PDF") and b"%PDF" not in data[:1024]:
         raise IngestError("not a PDF (no %PDF header)", path=str(path))
+    from .pdf import DEFAULT_BACKEND, read_pdf  # deferred: PDF libraries are slow to import
+
     pdf = read_pdf(path, backend=backend or DEFAULT_BACKEND, max_pages=max_pages, ocr=ocr)
     lines: list[SourceLine] = []
     for page in pdf.pages:

@@ -1,0 +1,98 @@
+"""The sample document rendered as a multi-page PDF gives the same records, with pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE
+
+reportlab = pytest.importorskip("reportlab")
+
+LINES_PER_PAGE = 40
+
+
+def render_pdf(lines: list[str], path: Path) -> list[int]:
+    """Draw lines onto A4 pages, 40 per page, with a running header and a page footer.
+
+    Returns the page number of each input line.
+    """
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path), pagesize=A4)
+    width, height = A4
+    total = (len(lines) + LINES_PER_PAGE - 1) // LINES_PER_PAGE
+    pages: list[int] = []
+    for page_index in range(total):
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(72, height - 40, "Rapport 2018:3 – Exempel från storstadsregionerna")
+        canvas.drawString(width / 2 - 20, 30, f"Sid {page_index + 1} ({total})")
+        canvas.setFont("Helvetica", 9.5)
+        y = height - 80
+        for line in lines[page_index * LINES_PER_PAGE : (page_index + 1) * LINES_PER_PAGE]:
+            canvas.drawString(60, y, line)
+            pages.append(page_index + 1)
+            y -= 16
+        canvas.showPage()
+    canvas.save()
+    return pages
+
+
+@pytest.fixture(scope="module")
+def pdf_and_lines(tmp_path_factory):
+    text = SAMPLE.read_text(encoding="utf-8")
+    lines = [line.rstrip() for line in text.splitlines()]
+    # A hyphenated line end inside a case: "Plasten är ett av våra största miljö-/problem."
+    index = next(i for i, line in enumerate(lines) if "Plasten är ett av våra största" in line)
+    head, _, tail = lines[index].partition("miljöproblem.")
+    lines[index : index + 1] = [head + "miljö-", "problem." + tail]
+    path = tmp_path_factory.mktemp("pdf") / "exempel_storstadsregioner.pdf"
+    pages = render_pdf(lines, path)
+    return path, lines, pages
+
+
+def test_pdf_gives_the_same_records_as_the_text(pdf_and_lines, sample_records):
+    from pipeline import extract_file
+
+    path, lines, pages = pdf_and_lines
+    # The layout must put a page break inside a case for this test to mean anything.
+    case_starts = [i for i, line in enumerate(lines) if line.lstrip().startswith("Exempel ")]
+    assert any(pages[i] != pages[i + 10] for i in case_starts[:-1])
+    records = extract_file(path)
+    assert len(records) == len(sample_records) == 5
+    for got, want in zip(records, sample_records, strict=True):
+        assert got.title == want.title
+        for field in ("cities", "regions", "funds", "organisations", "projects"):
+            assert [v.name for v in getattr(got, field)] == [v.name for v in getattr(want, field)]
+        assert [(f.value, f.unit) for f in got.figures] == [(f.value, f.unit) for f in want.figures]
+        assert [d.value for d in got.dates] == [d.value for d in want.dates]
+        assert not any("Rapport 2018:3" in w or "Sid " in w for w in got.warnings)
+
+
+def test_pdf_mentions_carry_their_page(pdf_and_lines):
+    from pipeline import extract_file
+    from pipeline.ingest import ingest_file
+
+    path, lines, pages = pdf_and_lines
+    document = ingest_file(path)
+    assert "miljöproblem." in document.text
+    assert "Rapport 2018:3" not in document.text and "Sid 1 (" not in document.text
+    records = extract_file(path)
+    for record in records:
+        for mention in record.iter_mentions():
+            # The page of the line the evidence sits on in the rendered layout.
+            expected = next(
+                pages[i] for i, line in enumerate(lines)
+                if mention.text.split()[0] in line and _line_near(document, mention.start, line)
+            )
+            assert mention.page == expected, mention
+            assert mention.bbox is not None
+
+
+def _line_near(document, offset: int, line: str) -> bool:
+    start = document.text.rfind("\n", 0, offset) + 1
+    end = document.text.find("\n", offset)
+    clean_line = document.text[start : end if end >= 0 else None]
+    return clean_line.strip()[:20] in line or line.strip()[:20] in clean_line
