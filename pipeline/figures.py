@@ -1,0 +1,613 @@
+"""Figures in Swedish text: percentages, amounts of money and counted quantities.
+
+`find_figures(text)` reads the shared token stream of `pipeline.numbers` with a small
+hand-written grammar:
+
+    [qualifier] [mellan|från] [currency] NUMBER [scale] [(–|-|till|och) NUMBER [scale]]
+        (percent word | currency | [st] [adjectives] counted noun) [per-phrase]
+
+plus fractions ("en tredjedel" -> 33.33 percent, "hälften" -> 50 percent). Precision comes
+before recall: a number is a figure only when a known unit follows (models/figures/units.tsv,
+currencies.tsv); a number followed by an unknown noun, a duration or an age
+(not_counted.tsv) is no figure, nor is a number right after a label word (labels.tsv:
+"Exempel 3", "mål 2.3", "Sid 2", "kl. 10.00"), a code glued to letters or punctuation
+("1b", "3:e", "2018:3", "vecka.41", "08-5791 7100") or a bare year (1900–2099) unless a
+unit follows it directly.
+
+Choices worth knowing:
+
+- kind "percent" covers unit "percent", "percentage_points" (procentenheter) and
+  "per_mille" (promille, ‰).
+- "en"/"ett" count only before a scale word, a -tal word, "par", a fraction, a percent word,
+  a currency or a measure ("en miljon kronor", "ett tiotal företag", "en procent"); never
+  before a counted noun ("ett projekt", "ett ITI-projekt", "en del"): there they are articles.
+- A range gives two hits with the same span (the whole phrase), range_part "low" and "high";
+  a scale word after the second number applies to the first too ("10–12 miljoner kronor").
+- Money `value` is in whole currency units: number × scale × the currency's own multiplier
+  ("500 tkr" -> 500000, "5,3 MSEK" -> 5300000).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import TypeVar
+
+from .numbers import (
+    DATA_DIR,
+    SIGNS,
+    NumberRead,
+    Row,
+    Token,
+    low_at,
+    number_field,
+    number_words,
+    read_number,
+    read_scale,
+    row_error,
+    table,
+    tokenize,
+    word_number,
+)
+
+__all__ = ["FigureHit", "find_figures"]
+
+
+@dataclass(frozen=True)
+class FigureHit:
+    start: int  # char offsets into the text passed in; text[start:end] == self.text
+    end: int
+    text: str  # the whole figure phrase incl. qualifier, number, scale, unit
+    kind: str  # "percent" | "money" | "quantity"
+    value: float  # money in whole currency units; percent as a percentage
+    unit: str  # "percent" | "percentage_points" | "per_mille" | currency code | noun base form
+    per: str | None  # "år", "invånare", "månad"… for rates
+    approximate: bool
+    bound: str | None  # "at_least" | "at_most" | "more_than" | "less_than"
+    range_part: str | None  # "low" / "high" for the two figures of a range
+    context: str | None  # what the figure is of ("regionalfonden"), None when unclear
+
+
+# ------------------------------------------------------------------------------ lexicon
+
+_UNIT_KINDS = frozenset({"count", "measure", "percent"})
+_BOUNDS = frozenset({"at_least", "at_most", "more_than", "less_than"})
+_STOP_ROLES = frozenset({"determiner", "verb", "function"})
+_LABEL_BLOCKS = frozenset({"figures", "dates", "both"})
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    units: dict[str, tuple[str, str]]  # surface -> (base, kind)
+    not_counted: dict[str, str]  # surface -> base
+    currencies: dict[tuple[str, ...], tuple[str, Decimal]]  # token key -> (code, multiplier)
+    prefix_currencies: dict[tuple[str, ...], tuple[str, Decimal]]
+    currency_len: int
+    qualifiers: dict[tuple[str, ...], tuple[bool, str | None]]
+    qualifier_len: int
+    labels: dict[str, str]  # word -> figures | dates | both
+    stopwords: dict[str, str]  # word -> role
+
+
+def _key(phrase: str) -> tuple[str, ...]:
+    """A lexicon phrase as the token sequence it matches ("c:a", "ca.", "norska kronor", ":-")."""
+    return tuple(token.low for token in tokenize(phrase))
+
+
+def _check(ok: bool, name: str, row: Row, problem: str) -> None:
+    if not ok:
+        raise row_error(DATA_DIR / name, row, problem)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """All figure lexicons, read and validated once per process."""
+    units: dict[str, tuple[str, str]] = {}
+    for row in table("units.tsv", ("surface", "base", "kind")):
+        _check(row[2] in _UNIT_KINDS, "units.tsv", row, f"unknown kind {row[2]!r}")
+        units[row[0].lower()] = (row[1], row[2])
+    not_counted = {
+        row[0].lower(): row[1]
+        for row in table("not_counted.tsv", ("surface", "base", "kind"))
+    }
+    currencies: dict[tuple[str, ...], tuple[str, Decimal]] = {}
+    prefixes: dict[tuple[str, ...], tuple[str, Decimal]] = {}
+    for row in table("currencies.tsv", ("surface", "code", "multiplier", "prefix")):
+        key = _key(row[0])
+        _check(bool(key), "currencies.tsv", row, "empty surface")
+        _check(row[3] in ("yes", "no"), "currencies.tsv", row, "prefix must be yes or no")
+        entry = (row[1], number_field(DATA_DIR / "currencies.tsv", row, row[2]))
+        currencies[key] = entry
+        if row[3] == "yes":
+            prefixes[key] = entry
+    qualifiers: dict[tuple[str, ...], tuple[bool, str | None]] = {}
+    for row in table("qualifiers.tsv", ("phrase", "approximate", "bound")):
+        _check(row[1] in ("yes", "no"), "qualifiers.tsv", row, "approximate must be yes or no")
+        _check(row[2] in _BOUNDS or row[2] == "-", "qualifiers.tsv", row, "unknown bound")
+        qualifiers[_key(row[0])] = (row[1] == "yes", None if row[2] == "-" else row[2])
+    labels: dict[str, str] = {}
+    for row in table("labels.tsv", ("word", "blocks")):
+        _check(row[1] in _LABEL_BLOCKS, "labels.tsv", row, "blocks must be figures/dates/both")
+        labels[row[0].lower()] = row[1]
+    stopwords = {row[0].lower(): row[1] for row in table("stopwords.tsv", ("word", "role"))}
+    return Lexicon(
+        units=units,
+        not_counted=not_counted,
+        currencies=currencies,
+        prefix_currencies=prefixes,
+        currency_len=max((len(key) for key in currencies), default=1),
+        qualifiers=qualifiers,
+        qualifier_len=max((len(key) for key in qualifiers), default=1),
+        labels=labels,
+        stopwords=stopwords,
+    )
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+_V = TypeVar("_V")
+
+
+def _match_forward(
+    tokens: Sequence[Token], j: int, phrases: Mapping[tuple[str, ...], _V], longest: int
+) -> tuple[_V, int] | None:
+    """The longest phrase starting at token j -> (its value, index after it)."""
+    for length in range(min(longest, len(tokens) - j), 0, -1):
+        found = phrases.get(tuple(tokens[j + m].low for m in range(length)))
+        if found is not None:
+            return found, j + length
+    return None
+
+
+def _match_backward(
+    tokens: Sequence[Token], i: int, phrases: Mapping[tuple[str, ...], _V], longest: int,
+    floor: int,
+) -> tuple[_V, int] | None:
+    """The longest phrase ending right before token i -> (its value, its first index)."""
+    for length in range(min(longest, i - floor), 0, -1):
+        found = phrases.get(tuple(tokens[i - length + m].low for m in range(length)))
+        if found is not None:
+            return found, i - length
+    return None
+
+
+def labelled(tokens: Sequence[Token], i: int, lex: Lexicon, blocks: str) -> bool:
+    """Token i follows a label word ("Exempel 3", "kl. 10.00", "s. 12", "13 §" is elsewhere)."""
+    k = i - 1
+    if k >= 1 and tokens[k].text == "." and tokens[k].gap == "":
+        k -= 1  # "kl.", "s.", "kap."
+    if k < 0:
+        return False
+    return lex.labels.get(tokens[k].low) in (blocks, "both")
+
+
+def _stop_role(token: Token, lex: Lexicon) -> str | None:
+    return lex.stopwords.get(token.low)
+
+
+def _adjectival(token: Token, lex: Lexicon) -> bool:
+    """May stand between a number and its noun ("200 nya arbetstillfällen", "små och …")."""
+    if token.kind != "word" or len(token.low) < 2 or not token.text[:1].islower():
+        return False
+    role = _stop_role(token, lex)
+    if role in _STOP_ROLES:
+        return False
+    if token.low in lex.not_counted or word_number(token.low) is not None:
+        return False
+    # Plural adjectives and participles after a number end in -a/-e; a few do not.
+    return role == "adjective" or token.low.endswith(("a", "e"))
+
+
+def _content_word(token: Token, lex: Lexicon) -> bool:
+    """A word that can name what a figure is of (not a function word, number or unit)."""
+    return (
+        token.kind == "word"
+        and len(token.low) >= 2
+        and _stop_role(token, lex) is None
+        and (token.low,) not in lex.qualifiers
+        and word_number(token.low) is None
+        and token.low not in lex.labels
+    )
+
+
+_NOT_COUNTED = "not_counted"
+
+
+def _noun(token: Token, lex: Lexicon) -> tuple[str, str] | str | None:
+    """(base, kind) of a counted/measured noun, _NOT_COUNTED for a duration, else None.
+
+    Compounds count by their last part: "ITI-projekt" -> "ITI-projekt" (base of the head
+    with the modifier kept), "småföretag" -> "småföretag", "arbetstimmar" -> not counted.
+    """
+    if token.kind != "word":
+        return None
+    low = token.low
+    if low in lex.not_counted:
+        return _NOT_COUNTED
+    entry = lex.units.get(low)
+    if entry is not None:
+        return entry if entry[1] != "percent" else None
+    if "-" in low:
+        head, _, last = low.rpartition("-")
+        if not head or not last:
+            return None
+        if last in lex.not_counted:
+            return _NOT_COUNTED
+        entry = lex.units.get(last)
+        if entry is not None and entry[1] == "count":
+            return token.text[: len(head) + 1] + entry[0], "count"
+        return None
+    # Closed compounds: a known head of at least four letters after a modifier of three.
+    for cut in range(3, len(low) - 3):
+        tail = low[cut:]
+        if tail in lex.not_counted:
+            return _NOT_COUNTED
+        entry = lex.units.get(tail)
+        if entry is not None and entry[1] == "count":
+            return token.text[:cut] + entry[0], "count"
+    return None
+
+
+@dataclass(frozen=True)
+class _Unit:
+    kind: str  # percent | money | quantity
+    unit: str
+    multiplier: Decimal
+    next: int
+    noun_kind: str  # percent | money | count | measure
+
+
+def _read_unit(
+    tokens: Sequence[Token], j: int, lex: Lexicon, *, count_ok: bool, loose: bool
+) -> _Unit | str | None:
+    """The unit starting at token j; `loose` allows fillers, adjectives and compounds."""
+    n = len(tokens)
+    if j >= n:
+        return None
+    currency = _match_forward(tokens, j, lex.currencies, lex.currency_len)
+    if currency is not None:
+        (code, multiplier), after = currency
+        return _Unit("money", code, multiplier, after, "money")
+    token = tokens[j]
+    entry = lex.units.get(token.low)
+    if entry is not None and entry[1] == "percent":
+        if (
+            token.text == "%"
+            and low_at(tokens, j + 1) == "-"
+            and low_at(tokens, j + 2) in ("enheter", "enhet")
+            and tokens[j + 1].gap == ""
+            and tokens[j + 2].gap == ""
+        ):
+            return _Unit("percent", "percentage_points", Decimal(1), j + 3, "percent")
+        return _Unit("percent", entry[0], Decimal(1), j + 1, "percent")
+    if token.kind != "word":
+        return None
+    if token.low in lex.not_counted:
+        return _NOT_COUNTED
+    if entry is not None:
+        if entry[1] == "count" and not count_ok:
+            return None
+        if loose and entry[1] == "count" and _adjectival(token, lex) and j + 1 < n:
+            # "30 nyanlända kvinnor": the participle is an adjective to the next noun.
+            following = lex.units.get(tokens[j + 1].low)
+            if following is not None and following[1] == "count":
+                return _Unit("quantity", following[0], Decimal(1), j + 2, "count")
+        return _Unit("quantity", entry[0], Decimal(1), j + 1, entry[1])
+    if not (loose and count_ok):
+        return None
+    k = j
+    if token.low in ("st", "stycken", "styck"):
+        k += 1
+        if low_at(tokens, k) == "." and tokens[k].gap == "":
+            k += 1
+    adjectives = 0
+    while k < n and adjectives <= 4:
+        noun = _noun(tokens[k], lex)
+        if noun == _NOT_COUNTED:
+            return _NOT_COUNTED
+        if isinstance(noun, tuple):
+            return _Unit("quantity", noun[0], Decimal(1), k + 1, noun[1])
+        if not _adjectival(tokens[k], lex):
+            return None
+        adjectives += 1
+        k += 1
+        if k < n and tokens[k].text == "-" and tokens[k].gap == "":
+            k += 1  # "små- och medelstora"
+        if k < n and (tokens[k].low in ("och", "eller") or tokens[k].text == ","):
+            k += 1
+    return None
+
+
+def _per_word(low: str, lex: Lexicon, explicit: bool) -> str | None:
+    entry = lex.units.get(low)
+    if entry is not None and entry[1] != "percent":
+        return entry[0]
+    if low in lex.not_counted:
+        return lex.not_counted[low]
+    if explicit and low.isalpha() and low not in lex.stopwords and word_number(low) is None:
+        return low  # "per capita", "per kvadratmeter"
+    return None
+
+
+def _read_per(tokens: Sequence[Token], j: int, lex: Lexicon) -> tuple[str | None, int]:
+    """A rate after the unit: "per år", "/år", "om året", "i månaden", "årligen"."""
+    n = len(tokens)
+    if j >= n:
+        return None, j
+    token = tokens[j]
+    nxt = tokens[j + 1] if j + 1 < n and tokens[j + 1].kind == "word" else None
+    if token.low == "per" and nxt is not None:
+        first = _per_word(nxt.low, lex, explicit=True)
+        if first is not None:
+            if low_at(tokens, j + 2) == "och" and j + 3 < n:
+                second = _per_word(tokens[j + 3].low, lex, explicit=False)
+                if second is not None:
+                    return f"{first} och {second}", j + 4  # "per invånare och år"
+            return first, j + 2
+    if token.text == "/" and nxt is not None:
+        base = _per_word(nxt.low, lex, explicit=False)
+        if base is not None:
+            return base, j + 2
+    if token.low in ("om", "i") and nxt is not None:
+        base = lex.not_counted.get(nxt.low)
+        # Only the definite form is a rate ("om året"); "i år" means this year.
+        if base is not None and nxt.low != base and nxt.low.endswith(("et", "en", "an")):
+            return base, j + 2
+    if token.low == "årligen":
+        return "år", j + 1
+    if token.low == "varje" and nxt is not None and lex.not_counted.get(nxt.low) == nxt.low:
+        return nxt.low, j + 2
+    return None, j
+
+
+def _context(
+    text: str, tokens: Sequence[Token], first: int, after: int, lex: Lexicon,
+    substance: str | None,
+) -> str | None:
+    """What the figure is of: "… procent av regionalfonden", "utsläpp på cirka 4 000 ton"."""
+    n = len(tokens)
+    if after < n and tokens[after].low == "av":
+        k = after + 1
+        skipped = 0
+        while k < n and skipped < 2 and _stop_role(tokens[k], lex) == "determiner":
+            k, skipped = k + 1, skipped + 1
+        if k < n and _content_word(tokens[k], lex):
+            end = k
+            genitive = tokens[k].low.endswith("s") and (
+                ":" in tokens[k].text or tokens[k].text[:1].isupper()
+            )
+            if genitive and k + 1 < n and _content_word(tokens[k + 1], lex):
+                end = k + 1  # "EU:s BNP"
+            return text[tokens[k].start : tokens[end].end]
+    if substance is not None:
+        return substance
+    if first >= 2 and tokens[first - 1].low in ("på", "om", "med"):
+        word = tokens[first - 2]
+        if _content_word(word, lex) and word.text[:1].islower():
+            # After "med" a verb of change is likely ("ökade med"): keep only nouns.
+            if tokens[first - 1].low == "med" and word.low.endswith(
+                ("ade", "de", "te", "at", "it", "tt", "er", "ar")
+            ):
+                return None
+            return word.text
+    return None
+
+
+# ------------------------------------------------------------------------------ grammar
+
+_RANGE_DASHES = frozenset({"-", "–", "—", "‒"})
+_RANGE_WORDS = frozenset({"till", "à"})
+
+
+def _could_start(token: Token, lex: Lexicon) -> bool:
+    """Cheap filter: only these tokens can begin a figure phrase."""
+    if token.kind == "num":
+        return True
+    if token.kind == "other":
+        return token.text in SIGNS or (token.low,) in lex.prefix_currencies
+    return (
+        token.low in ("mellan", "från")
+        or "-" in token.low  # "tre-fyra"
+        or token.low in number_words()
+        or (token.low,) in lex.prefix_currencies
+        or word_number(token.low) is not None
+    )
+
+
+def _float(value: Decimal) -> float:
+    return float(value)
+
+
+def _hit(
+    text: str, tokens: Sequence[Token], first: int, last: int, **fields: object
+) -> FigureHit:
+    start, end = tokens[first].start, tokens[last].end
+    return FigureHit(start=start, end=end, text=text[start:end], **fields)  # type: ignore[arg-type]
+
+
+def _qualifier(
+    tokens: Sequence[Token], i: int, lex: Lexicon, floor: int
+) -> tuple[bool, str | None, int]:
+    found = _match_backward(tokens, i, lex.qualifiers, lex.qualifier_len, floor)
+    if found is None:
+        return False, None, i
+    (approximate, bound), first = found
+    return approximate, bound, first
+
+
+def _fraction_at(
+    text: str, tokens: Sequence[Token], i: int, floor: int, lex: Lexicon
+) -> tuple[list[FigureHit], int] | None:
+    """ "hälften" -> 50 percent; "en tredjedel" -> 33.33; "två tredjedelar" -> 66.67."""
+    words = number_words()
+    entry = words.get(tokens[i].low)
+    if entry is not None and entry.type == "half_of":
+        value, after = entry.value, i + 1
+    else:
+        number = read_number(tokens, i)
+        if number is None or number.approximate or number.glued_word:
+            return None
+        if number.next >= len(tokens) or tokens[number.next].kind != "word":
+            return None
+        fraction = words.get(tokens[number.next].low)
+        if fraction is None or fraction.type != "fraction" or fraction.value == 0:
+            return None
+        value, after = number.value * 100 / fraction.value, number.next + 1
+    approximate, bound, first = _qualifier(tokens, i, lex, floor)
+    hit = _hit(
+        text, tokens, first, after - 1, kind="percent", value=round(_float(value), 2),
+        unit="percent", per=None, approximate=approximate, bound=bound, range_part=None,
+        context=_context(text, tokens, first, after, lex, None),
+    )
+    return [hit], after
+
+
+def _word_range(tokens: Sequence[Token], i: int) -> tuple[Decimal, Decimal] | None:
+    """ "tre-fyra" (one hyphenated word token) -> (3, 4)."""
+    low = tokens[i].low
+    if tokens[i].kind != "word" or low.count("-") != 1:
+        return None
+    left, right = low.split("-")
+    first, second = word_number(left), word_number(right)
+    if first is None or second is None or first[1] or second[1]:
+        return None
+    return Decimal(first[0]), Decimal(second[0])
+
+
+def _figure_at(
+    text: str, tokens: Sequence[Token], i: int, floor: int, lex: Lexicon
+) -> tuple[list[FigureHit], int] | None:
+    n = len(tokens)
+    k = i
+    opener = tokens[i].low if tokens[i].low in ("mellan", "från") else None
+    if opener is not None:
+        k += 1
+    prefix = _match_forward(tokens, k, lex.prefix_currencies, lex.currency_len)
+    prefix_currency: tuple[str, Decimal] | None = None
+    if prefix is not None:
+        prefix_currency, k = prefix
+    if k >= n or labelled(tokens, i, lex, "figures"):
+        return None
+    if opener is None and prefix_currency is None:
+        fraction = _fraction_at(text, tokens, k, floor, lex)
+        if fraction is not None:
+            return fraction
+
+    low_value: Decimal
+    high_value: Decimal | None = None
+    word_range = _word_range(tokens, k) if opener is None else None
+    if word_range is not None:
+        low_value, high_value = word_range
+        scale_low = None
+        scale_high, j = read_scale(tokens, k + 1)
+        article = year_like = glued_word = approximate = False
+    else:
+        first_number = read_number(tokens, k)
+        if first_number is None:
+            return None
+        low_value = first_number.value
+        article, year_like = first_number.article, first_number.year_like
+        glued_word, approximate = first_number.glued_word, first_number.approximate
+        scale_low, j = read_scale(tokens, first_number.next)
+        scale_high = None
+        second: NumberRead | None = None
+        connector = tokens[j] if j < n else None
+        if connector is not None and not glued_word:
+            wanted = {"mellan": ("och",), "från": ("till",)}.get(opener or "")
+            if wanted is not None:
+                ok = connector.low in wanted
+            else:
+                ok = connector.text in _RANGE_DASHES or connector.low in _RANGE_WORDS
+            if ok:
+                second = read_number(tokens, j + 1, after_dash=True)
+                if second is not None and second.article:
+                    second = None  # "5 till en …": not a range
+        if opener is not None and second is None:
+            return None
+        if second is not None:
+            high_value = second.value
+            approximate = approximate or second.approximate
+            glued_word = second.glued_word
+            scale_high, j = read_scale(tokens, second.next)
+            year_like = year_like and second.year_like
+    if high_value is not None and scale_high is not None and scale_low is None and (
+        low_value <= high_value
+    ):
+        scale_low = scale_high  # "10–12 miljoner kronor": the scale serves both ends
+    scaled = scale_low is not None or scale_high is not None
+
+    if prefix_currency is not None:
+        code, multiplier = prefix_currency
+        unit: _Unit | str | None = _Unit("money", code, multiplier, j, "money")
+    else:
+        unit = _read_unit(
+            tokens, j, lex,
+            count_ok=not (article and not scaled),
+            loose=not (year_like and not scaled) and not glued_word,
+        )
+    if not isinstance(unit, _Unit):
+        return None
+    if glued_word and unit.noun_kind == "count":
+        return None  # "1b", "3e": only a glued currency/measure ("5kr", "5km") is a unit
+    if unit.next < n and tokens[unit.next].text == "§":
+        return None
+
+    per, end = _read_per(tokens, unit.next, lex)
+    substance = None
+    if per is None and unit.noun_kind == "measure" and unit.next < n:
+        # "4 000 ton koldioxid per år": the substance sits between the unit and the rate.
+        candidate = tokens[unit.next]
+        if _content_word(candidate, lex) and candidate.text[:1].islower():
+            per, after_per = _read_per(tokens, unit.next + 1, lex)
+            if per is not None:
+                substance, end = candidate.text, after_per
+            else:
+                substance = candidate.text
+    approximate_q, bound, first = _qualifier(tokens, i, lex, floor)
+    approximate = approximate or approximate_q
+    context = _context(text, tokens, first, end, lex, substance)
+
+    def amount(value: Decimal, scale: Decimal | None) -> float:
+        total = value * (scale if scale is not None else 1)
+        if isinstance(unit, _Unit) and unit.kind == "money":
+            total *= unit.multiplier
+        return _float(total)
+
+    parts: list[tuple[Decimal, Decimal | None, str | None]] = [
+        (low_value, scale_low, None if high_value is None else "low")
+    ]
+    if high_value is not None:
+        parts.append((high_value, scale_high if scale_high is not None else scale_low, "high"))
+    hits = [
+        _hit(
+            text, tokens, first, end - 1, kind=unit.kind, value=amount(value, scale),
+            unit=unit.unit, per=per, approximate=approximate, bound=bound, range_part=part,
+            context=context,
+        )
+        for value, scale, part in parts
+    ]
+    return hits, end
+
+
+def find_figures(text: str) -> list[FigureHit]:
+    """All figures in `text`, sorted by start (range low before high); never raises on a str."""
+    if not isinstance(text, str) or not text:
+        return []
+    lex = lexicon()
+    tokens = tokenize(text)
+    hits: list[FigureHit] = []
+    i = 0
+    floor = 0  # tokens before it belong to an earlier figure (no shared qualifiers)
+    while i < len(tokens):
+        found = _figure_at(text, tokens, i, floor, lex) if _could_start(tokens[i], lex) else None
+        if found is None:
+            i += 1
+            continue
+        new_hits, i = found
+        hits.extend(new_hits)
+        floor = i
+    hits.sort(key=lambda hit: (hit.start, hit.range_part == "high"))
+    return hits
