@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .data import MODELS_DIR, load_tsv
+from .errors import PatternError
 
 GAZETTEER_DIR = MODELS_DIR / "gazetteers"
 
@@ -18,7 +19,16 @@ class Municipality:
     county_code: str
     lat: float
     lon: float
-    ambiguous: bool
+    # "" or why the bare name needs evidence: word (a common word), name (a given name or
+    # surname), place (another place of the same name: the island, the landskap).
+    ambiguity: str = ""
+
+    @property
+    def ambiguous(self) -> bool:
+        return bool(self.ambiguity)
+
+
+AMBIGUITY_KINDS = frozenset({"", "word", "name", "place"})
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,13 @@ class Gazetteer:
         return name if name[-1].lower() in "sxz" else name + "s"
 
 
+def _ambiguity(value: str, path: Path) -> str:
+    kind = "" if value in {"", "0"} else value
+    if kind not in AMBIGUITY_KINDS:
+        raise PatternError(f"unknown ambiguity {value!r} (0, word, name or place)", path=str(path))
+    return kind
+
+
 @lru_cache(maxsize=4)
 def load_gazetteer(directory: Path = GAZETTEER_DIR) -> Gazetteer:
     municipalities = {
@@ -62,7 +79,7 @@ def load_gazetteer(directory: Path = GAZETTEER_DIR) -> Gazetteer:
             row["county_code"],
             float(row["lat"]),
             float(row["lon"]),
-            row.get("ambiguous", "0") == "1",
+            _ambiguity(row.get("ambiguous", ""), directory / "municipalities.tsv"),
         )
         for row in load_tsv(
             directory / "municipalities.tsv", ("code", "name", "county_code", "lat", "lon")

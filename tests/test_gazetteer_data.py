@@ -148,9 +148,13 @@ def test_municipality_coordinates(municipalities):
 
 def test_ambiguity_flags(municipalities):
     flags = {row["name"]: row["ambiguous"] for row in municipalities}
-    assert set(flags.values()) == {"0", "1"}
-    for name in ("Vara", "Mark", "Ale", "Kil", "Sala", "Eda", "Nora", "Mora", "Lund"):
-        assert flags[name] == "1", name
+    assert set(flags.values()) == {"0", "word", "name", "place"}
+    for name in ("Vara", "Mark", "Kil", "Boden", "Klippan", "Skara", "Älvdalen"):
+        assert flags[name] == "word", name
+    for name in ("Ale", "Sala", "Eda", "Nora", "Mora", "Lund", "Berg", "Falkenberg"):
+        assert flags[name] == "name", name
+    for name in ("Gotland", "Härjedalen"):
+        assert flags[name] == "place", name
     for name in ("Stockholm", "Göteborg", "Malmö", "Uppsala", "Borås"):
         assert flags[name] == "0", name
 

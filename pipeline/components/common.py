@@ -94,3 +94,48 @@ def is_negated(span: Span, window: int = 8) -> bool:
 
 def overlaps(span: Span, others: list[Span]) -> bool:
     return any(span.start < other.end and other.start < span.end for other in others)
+
+
+class Lexicon:
+    """Swedish words known to the lookup lemmatizer's table (inflected forms and lemmas).
+
+    Used as evidence that a word is an ordinary word ("Nätverket") rather than a name, and to
+    tell a misspelt word from a well-formed compound ("testarrena" vs "testarena").
+    """
+
+    def __init__(self, table: Any = None) -> None:
+        self.table = table
+        self.lemmas: frozenset[str] = (
+            frozenset(table.values()) if table is not None else frozenset()
+        )
+
+    def known(self, word: str) -> bool:
+        word = word.lower()
+        return word in self.lemmas or (self.table is not None and word in self.table)
+
+    def compound(self, word: str) -> bool:
+        """A known word, or a stem (lemma, optionally with a linking -s) + a known word."""
+        word = word.lower()
+        if self.known(word):
+            return True
+        for cut in range(3, len(word) - 2):
+            head, tail = word[:cut], word[cut:]
+            stem_ok = head in self.lemmas or (head.endswith("s") and head[:-1] in self.lemmas)
+            if stem_ok and self.known(tail):
+                return True
+        return False
+
+
+_LEXICONS: dict[int, Lexicon] = {}
+
+
+def lexicon(nlp: Any) -> Lexicon:
+    """The lexicon of the pipeline's lookup lemmatizer (empty if there is none yet)."""
+    try:
+        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    except (KeyError, AttributeError):
+        return Lexicon()
+    key = id(table)
+    if key not in _LEXICONS:
+        _LEXICONS[key] = Lexicon(table)
+    return _LEXICONS[key]

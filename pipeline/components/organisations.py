@@ -1,86 +1,263 @@
 """Organisations: a named list (models/organisations/organisations.tsv) plus structural cues.
 
-Names are kept as written, in nominative (a genitive -s is dropped); `canonical` links a
-listed alias ("ESF-rådet") to its full name ("Svenska ESF-rådet").
+Evidence, strongest first:
+- the list (authorities, universities and colleges, associations, NGOs, companies, EU
+  institutions) and the 21 region bodies from the county gazetteer ("Region Skåne");
+- structure: "Länsstyrelsen i X", "Högskolan i X", "<Name> universitet", "<Name> AB";
+- a lower-case type noun before a name ("teknikföretaget ABB", "skogsägarföreningen Södra");
+- a single compound word ending in an authority-like noun ("Riksidrottsförbundet");
+- the agent of a project ("ägs av Innovatum").
+
+Names are kept as written, in nominative (a genitive -s or ":s" is dropped); `canonical` links
+a listed alias ("ESF-rådet") to its full name ("Svenska ESF-rådet"). A municipality as an
+organisation ("Uppsala kommun", "Malmö stad") is a city (places component), never listed here;
+generic bodies ("Kommunstyrelsen", "regeringen") are never names.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from ..data import MODELS_DIR, load_tsv
 from ..gazetteer import GAZETTEER_DIR, load_gazetteer
-from .common import add_span
+from .common import Lexicon, add_span, is_sentence_start, lexicon
 
 CAPITALISED = {"TEXT": {"REGEX": r"^[A-ZÅÄÖÉÜ][\w\-&]*$"}}
+NAME_JOINERS = frozenset({"och", "&"})
+MAX_NAME_TOKENS = 6
+MUNICIPAL = frozenset({"kommun", "kommuns", "stad", "stads"})
+
+
+@dataclass(frozen=True)
+class Listed:
+    name: str  # the nominative of the form as written in the list
+    canonical: str
+    kind: str
 
 
 def nominative(name: str) -> str:
-    """Drop a genitive -s from the last word ("Tillväxtverkets" → "Tillväxtverket")."""
+    """Drop a genitive from the last word ("Tillväxtverkets" → "Tillväxtverket", "LKAB:s")."""
+    if name.endswith(":s"):
+        return name[:-2]
     head, _, last = name.rpartition(" ")
     if last.endswith("s") and len(last) > 3 and not last.endswith(("ss", "us", "ös", "ås", "is")):
         last = last[:-1]
     return f"{head} {last}".strip() if head else last
 
 
+def _genitive(form: str) -> str:
+    if form.isupper():
+        return form + ":s"
+    return form if form[-1] in "sxz" else form + "s"
+
+
+def _capitalised(token: Token) -> bool:
+    return token.text[:1].isupper()
+
+
 class OrganisationRecognizer:
     def __init__(self, nlp: Language, data_dir: Path, gazetteer_dir: Path) -> None:
+        self.nlp = nlp
+        self.listed: dict[str, Listed] = {}  # exact form → entry
+        self.listed_lower: dict[str, Listed] = {}  # lower-case multiword form → entry
         rows = load_tsv(data_dir / "organisations.tsv", ("name", "kind"))
-        self.canonical: dict[str, tuple[str, str]] = {}
-        self.nominatives: set[str] = set()
-        for row in rows:
-            for form in (row["name"], *[a for a in row.get("aliases", "").split("|") if a]):
-                self.canonical[form] = (row["name"], row["kind"])
-                self.nominatives.add(form)
-                genitive = form if form[-1] in "sxz" else form + "s"
-                self.canonical.setdefault(genitive, (row["name"], row["kind"]))
         gazetteer = load_gazetteer(gazetteer_dir)
+        entries = [(row["name"], row["kind"], row.get("aliases", "")) for row in rows]
+        entries += [(county.region_org, "region", "") for county in gazetteer.counties.values()]
+        for canonical, kind, aliases in entries:
+            for form in (canonical, *[a.strip() for a in aliases.split("|") if a.strip()]):
+                entry = Listed(form, canonical, kind)
+                for written in (form, _genitive(form)):
+                    self.listed.setdefault(written, entry)
+                    if " " in written:
+                        self.listed_lower.setdefault(written.lower(), entry)
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.exact.add("LISTED", list(nlp.tokenizer.pipe(sorted(self.listed))))
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.lower.add("LISTED", list(nlp.tokenizer.pipe(sorted(self.listed_lower))))
+
+        # Place names: a run that is only a place (or "<place> kommun") is no organisation.
+        self.places: set[str] = set()
+        for municipality in gazetteer.municipalities.values():
+            self.places |= {
+                municipality.name.lower(),
+                gazetteer.genitive(municipality.name).lower(),
+            }
         for county in gazetteer.counties.values():
-            self.canonical[county.region_org] = (county.region_org, "region")
-            self.nominatives.add(county.region_org)
-            self.canonical.setdefault(county.region_org + "s", (county.region_org, "region"))
-        self.phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.phrases.add("LISTED", list(nlp.tokenizer.pipe(sorted(self.canonical))))
+            self.places |= {county.name.lower(), county.short.lower()}
+        self.places |= set(gazetteer.informal_areas)
 
         cues = load_tsv(data_dir / "cues.tsv", ("word", "cue"))
+        by_cue: dict[str, list[str]] = {}
+        for row in cues:
+            by_cue.setdefault(row["cue"], []).append(row["word"])
+        self.type_nouns = tuple(w.lower() for w in by_cue.get("type_noun", []))
+        self.name_suffixes = tuple(w.lower() for w in by_cue.get("name_suffix", []))
+        self.agents = {w.lower() for w in by_cue.get("agent", [])}
+        self.generic = {w.lower() for w in by_cue.get("generic", [])}
         self.kinds: dict[str, str] = {}
         self.structural = Matcher(nlp.vocab)
-        for row in cues:
-            word, cue = row["word"], row["cue"]
-            words = [{"ORTH": part} for part in word.split()]
-            if cue == "prefix":
-                pattern = [
-                    *words,
-                    {"LOWER": "i", "OP": "?"},
-                    {**CAPITALISED, "OP": "+"},
-                    {"LOWER": {"IN": ["län", "läns"]}, "OP": "?"},
-                ]
-                self.kinds[cue] = "authority"
-            elif cue == "suffix_head":
-                pattern = [{**CAPITALISED, "OP": "+"}, *words]
-                self.kinds[cue] = "university"
+        for cue, kind in (
+            ("prefix", "authority"),
+            ("suffix_head", "university"),
+            ("legal_form", "company"),
+        ):
+            patterns = []
+            for word in by_cue.get(cue, []):
+                words = [{"ORTH": part} for part in word.split()]
+                if cue == "prefix":
+                    genitive = [{"ORTH": {"IN": [word, word + "s"]}}]
+                    patterns.append(
+                        [
+                            *genitive,
+                            {"LOWER": "i", "OP": "?"},
+                            {**CAPITALISED, "OP": "+"},
+                            {"LOWER": {"IN": ["län", "läns"]}, "OP": "?"},
+                        ]
+                    )
+                else:
+                    patterns.append([{**CAPITALISED, "OP": "+"}, *words])
+            if patterns:
+                self.structural.add(cue, patterns, greedy="LONGEST")
+                self.kinds[cue] = kind
+        self.universities = {w.lower() for w in by_cue.get("suffix_head", [])}
+
+    # -- candidate finders ------------------------------------------------------------------
+
+    def _listed(self, doc: Doc) -> list[Span]:
+        spans = [Span(doc, s, e, label="LISTED") for _, s, e in self.exact(doc)]
+        for _, start, end in self.lower(doc):
+            if _capitalised(doc[start]):
+                spans.append(Span(doc, start, end, label="LISTED"))
+        extended = []
+        for span in spans:
+            entry = self._entry(span)
+            end = span.end
+            # "Volvo Bussar", "Scania Sverige": a company name continues with capitalised words.
+            while (
+                entry is not None
+                and entry.kind == "company"
+                and end < len(doc)
+                and end - span.start < MAX_NAME_TOKENS
+                and _capitalised(doc[end])
+                and not is_sentence_start(doc[end])
+                and doc[end].lower_ not in self.places
+                and doc[end].text not in self.listed
+            ):
+                end += 1
+            extended.append(Span(doc, span.start, end, label="LISTED"))
+        return extended
+
+    def _name_run(self, doc: Doc, start: int) -> Span | None:
+        """Capitalised words from `start`, joined by "och"/"&" before another capital."""
+        if start >= len(doc) or not _capitalised(doc[start]) or not doc[start].is_alpha:
+            return None
+        end = start + 1
+        while end < len(doc) and end - start < MAX_NAME_TOKENS:
+            token = doc[end]
+            if _capitalised(token) and token.is_alpha and not is_sentence_start(token):
+                end += 1
+            elif (
+                token.lower_ in NAME_JOINERS
+                and end + 1 < len(doc)
+                and _capitalised(doc[end + 1])
+                and doc[end + 1].lower_ not in self.places
+            ):
+                end += 2
             else:
-                pattern = [{**CAPITALISED, "OP": "+"}, *words]
-                self.kinds[cue] = "company"
-            self.structural.add(cue, [pattern], greedy="LONGEST")
+                break
+        return doc[start:end]
+
+    def _typed(self, doc: Doc) -> list[Span]:
+        """ "teknikföretaget ABB", "myndigheten FPA", "bolaget Borås Energi och Miljö"."""
+        found = []
+        for token in doc:
+            if not token.is_alpha or not token.lower_.endswith(self.type_nouns):
+                continue
+            run = self._name_run(doc, token.i + 1)
+            if run is not None and not self._is_place(run):
+                found.append(Span(doc, run.start, run.end, label="type_noun"))
+        return found
+
+    def _suffixed(self, doc: Doc, words: Lexicon) -> list[Span]:
+        """One compound word ending in an authority-like noun: "Riksidrottsförbundet".
+
+        An ordinary word capitalised at a sentence start ("Nätverket") is no name.
+        """
+        found = []
+        for token in doc:
+            lower = token.lower_
+            if (
+                _capitalised(token)
+                and not (is_sentence_start(token) and words.known(lower))
+                and token.is_alpha
+                and not token.is_upper
+                and lower.endswith(self.name_suffixes)
+                and len(lower) > max(len(s) for s in self.name_suffixes if lower.endswith(s)) + 2
+                and lower not in self.generic
+                and not lower.startswith(("kommun", "region", "läns", "stads", "förvaltnings"))
+            ):
+                found.append(Span(doc, token.i, token.i + 1, label="name_suffix"))
+        return found
+
+    def _agents(self, doc: Doc) -> list[Span]:
+        """ "ägs av Innovatum", "drivs av Fryshuset": one capitalised word after the agent."""
+        found = []
+        for token in doc:
+            if token.lower_ not in self.agents or token.i + 2 >= len(doc):
+                continue
+            if doc[token.i + 1].lower_ != "av":
+                continue
+            name = doc[token.i + 2]
+            following = doc[name.i + 1] if name.i + 1 < len(doc) else None
+            if (
+                _capitalised(name)
+                and name.is_alpha
+                and name.lower_ not in self.places
+                and name.lower_ not in self.generic
+                and (following is None or not _capitalised(following))
+            ):
+                found.append(Span(doc, name.i, name.i + 1, label="agent"))
+        return found
+
+    # -- decisions ---------------------------------------------------------------------------
+
+    def _entry(self, span: Span) -> Listed | None:
+        return self.listed.get(span.text) or self.listed_lower.get(span.text.lower())
+
+    def _is_place(self, span: Span) -> bool:
+        """ "Malmö", "Uppsala kommun", "Skåne": a place, or the municipality itself."""
+        words = [t.lower_ for t in span]
+        if words and words[-1] in MUNICIPAL:
+            words = words[:-1]
+        return bool(words) and " ".join(words) in self.places
 
     def __call__(self, doc: Doc) -> Doc:
-        candidates = [Span(doc, s, e, label="LISTED") for _, s, e in self.phrases(doc)]
+        candidates = self._listed(doc)
         for match_id, start, end in self.structural(doc):
-            cue = doc.vocab.strings[match_id]
-            candidates.append(Span(doc, start, end, label=cue))
+            candidates.append(Span(doc, start, end, label=doc.vocab.strings[match_id]))
+        words = lexicon(self.nlp)
+        candidates += self._typed(doc) + self._suffixed(doc, words) + self._agents(doc)
         for span in filter_spans(candidates):
-            text = span.text
-            if span.label_ == "LISTED":
-                canonical, kind = self.canonical[text]
+            if span.text.lower() in self.generic or self._is_place(span):
+                continue
+            entry = self._entry(span)
+            if entry is not None:
+                name, canonical, kind = entry.name, entry.canonical, entry.kind
             else:
-                canonical, kind = None, self.kinds[span.label_]
-            name = text if text in self.nominatives else nominative(text)
+                # A listed name continued ("Volvo Bussar") or a structural name.
+                head = self._entry(span[:1]) if span.label_ == "LISTED" else None
+                name = nominative(span.text)
+                canonical = None
+                kind = head.kind if head else self.kinds.get(span.label_, "organisation")
+                if span.label_ == "suffix_head" and span[-1].lower_ not in self.universities:
+                    kind = "association"
             add_span(
                 doc,
                 "organisations",
@@ -89,12 +266,14 @@ class OrganisationRecognizer:
                 name,
                 kind=kind,
                 canonical=canonical,
+                # The county's own bodies name the county (places gives the region).
+                county_body=kind == "region" or span.text.startswith("Länsstyrelsen"),
             )
         return doc
 
 
 @Language.factory(
-    "casebook_organisations_v1", default_config={"data_dir": None, "gazetteer_dir": None}
+    "casebook_organisations_v2", default_config={"data_dir": None, "gazetteer_dir": None}
 )
 def make_organisation_recognizer(
     nlp: Language, name: str, data_dir: str | None, gazetteer_dir: str | None

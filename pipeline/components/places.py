@@ -1,8 +1,18 @@
 """Municipalities and regions: every Swedish form of the gazetteer names, with evidence rules.
 
-Surface forms are generated from the gazetteers (name, genitive, residents, compounds such as
-"Stockholmsregionen") and matched case-insensitively with a PhraseMatcher; which matches
-count as the place is decided from the tokens around them.
+Surface forms are generated from the gazetteers (name, genitive, "X kommun", residents,
+compounds such as "Stockholmsregionen", hyphen and space variants) and matched
+case-insensitively with a PhraseMatcher; which matches count as the place is decided from
+the tokens around them:
+
+- a name inside an organisation's or a project's name is not the place ("Göteborgs
+  universitet", "Smakfullt Halland"), except inside the county's own bodies ("Region Skåne",
+  "Länsstyrelsen i Skåne län"), which name the county;
+- a name that is also a common word or a person's name (the gazetteer's `ambiguous` column)
+  needs evidence: "Vara kommun", "i Vara", a list of places, a list introduced by
+  "kommunerna", for common words a capital letter mid-sentence, or an accepted mention of
+  the same municipality elsewhere in the text (one sense per discourse);
+- capitalisation is evidence only outside upper-case headings ("SATSNINGAR I UMEÅ").
 """
 
 from __future__ import annotations
@@ -17,10 +27,11 @@ from spacy.util import filter_spans
 
 from ..data import MODELS_DIR, load_tsv
 from ..gazetteer import GAZETTEER_DIR, Gazetteer, load_gazetteer
-from .common import add_span, is_sentence_start, overlaps, spans_of
+from .common import add_span, is_sentence_start, spans_of
 
-RESIDENT_ENDINGS = ("bo", "bor", "borna", "bon", "bons", "bornas")
-LIST_JOINERS = frozenset({",", "och", "samt", "eller", "/"})
+RESIDENT_ENDINGS = ("bo", "bon", "bons", "bor", "borna", "bornas")
+LIST_JOINERS = frozenset({",", "och", "samt", "eller", "/", "&"})
+STOCKHOLM_AREA = "SE11"
 
 
 @dataclass(frozen=True)
@@ -30,17 +41,51 @@ class Target:
     role: str  # name | genitive | resident | alias | area | org | informal | programme
 
 
+@dataclass
+class Candidate:
+    """One gazetteer match and what the evidence rules decided about it."""
+
+    span: Span  # the mention (extended over "kommun" / "stad")
+    target: Target
+    status: str = "pending"  # pending | accepted | rejected
+    evidence: bool = False
+
+
+def _is_caps(token: Token) -> bool:
+    """An upper-case word ("UMEÅ") in an upper-case heading, where case says nothing."""
+    return token.is_upper and sum(ch.isalpha() for ch in token.text) > 1
+
+
 def _is_capitalised(token: Token) -> bool:
     return token.text[:1].isupper()
+
+
+def _variants(form: str) -> set[str]:
+    """The form as written, and with its spaces and hyphens swapped ("Upplands-Väsby")."""
+    forms = {form}
+    if " " in form:
+        forms.add(form.replace(" ", "-"))
+    if "-" in form:
+        forms.add(form.replace("-", " "))
+    return forms
 
 
 class PlaceRecognizer:
     def __init__(self, nlp: Language, gazetteer_dir: Path, places_dir: Path) -> None:
         self.gazetteer: Gazetteer = load_gazetteer(gazetteer_dir)
         cues = load_tsv(places_dir / "cues.tsv", ("word", "cue"))
-        self.prepositions = {row["word"] for row in cues if row["cue"] == "preposition"}
-        self.municipal = {row["word"] for row in cues if row["cue"] == "municipal"}
-        self.org_heads = {row["word"] for row in cues if row["cue"] == "org_head"}
+        by_cue: dict[str, set[str]] = {}
+        for row in cues:
+            by_cue.setdefault(row["cue"], set()).add(row["word"].lower())
+        self.prepositions = by_cue.get("preposition", set())
+        self.list_intro = by_cue.get("list_intro", set())
+        self.municipal = by_cue.get("municipal", set())
+        self.org_heads = by_cue.get("org_head", set())
+        self.person_titles = by_cue.get("person_title", set())
+        self.programme_context = by_cue.get("programme_context", set())
+        self.given_names = {
+            row["name"].lower() for row in load_tsv(places_dir / "given_names.tsv", ("name",))
+        }
         suffixes = load_tsv(places_dir / "compound_suffixes.tsv", ("suffix", "role"))
         self.targets: dict[str, Target] = {}
         self._build_forms(suffixes)
@@ -53,133 +98,197 @@ class PlaceRecognizer:
             key = f"{target.kind}|{target.code}|{target.role}"
             self.key_targets[key] = target
             self.matcher.add(key, list(nlp.tokenizer.pipe(forms)))
+        stockholm = {
+            m.code for m in self.gazetteer.municipalities.values() if m.name == "Stockholm"
+        }
+        self.stockholm_code = next(iter(stockholm), "")
+
+    # -- forms ---------------------------------------------------------------------------
 
     def _add(self, form: str, target: Target) -> None:
-        # First registration wins: counties and areas are added before municipalities.
-        self.targets.setdefault(form.lower(), target)
+        # First registration wins: counties and areas are added before municipalities, so
+        # "Gotland" is the county and "Stockholmsregionen" the county's area.
+        for variant in _variants(form):
+            self.targets.setdefault(variant.lower(), target)
 
     def _build_forms(self, suffixes: list[dict[str, str]]) -> None:
         gaz = self.gazetteer
+        city_names = {m.name.lower() for m in gaz.municipalities.values()}
         for county in gaz.counties.values():
-            self._add(county.name, Target("county", county.code, "name"))
-            self._add(gaz.genitive(county.name), Target("county", county.code, "name"))
-            self._add(county.region_org, Target("county", county.code, "org"))
+            for form in (county.name, county.region_org):
+                role = "name" if form == county.name else "org"
+                self._add(form, Target("county", county.code, role))
+                self._add(gaz.genitive(form), Target("county", county.code, role))
         for form, code in gaz.informal_areas.items():
             self._add(form, Target("county", code, "informal"))
+            self._add(gaz.genitive(form), Target("county", code, "informal"))
         for area in gaz.programme_areas.values():
             # "Stockholm" as a programme area needs explicit context; the city wins alone.
-            if area.name.lower() in {m.name.lower() for m in gaz.municipalities.values()}:
+            if area.name.lower() in city_names:
                 continue
             for form in (area.name, *area.aliases):
                 self._add(form, Target("area", area.nuts2, "programme"))
+                self._add(gaz.genitive(form), Target("area", area.nuts2, "programme"))
         for form, code in gaz.metro_areas.items():
             self._add(form, Target("city", code, "area"))
         for form, (code, kind) in gaz.forms.items():
-            if kind in {"resident", "alias"}:
-                self._add(form, Target("city", code, kind))
+            self._add(form, Target("city", code, kind))
         for municipality in gaz.municipalities.values():
             name, code = municipality.name, municipality.code
             self._add(name, Target("city", code, "name"))
             self._add(gaz.genitive(name), Target("city", code, "genitive"))
-            if " " in name:
+            if " " in name or "-" in name:
                 continue
             stem = name.lower()
             for ending in RESIDENT_ENDINGS:
                 self._add(stem + ending, Target("city", code, "resident"))
             for row in suffixes:
-                role = "area" if row["role"] == "area" else "project"
-                for joined in (stem, gaz.genitive(stem)):
-                    self._add(
-                        joined + row["suffix"],
-                        Target("project" if role == "project" else "city", code, role),
-                    )
+                kind, role = (
+                    ("project", "project") if row["role"] == "project" else ("city", "area")
+                )
+                for joined in {stem, gaz.genitive(stem)}:
+                    for glue in ("", "-"):
+                        self._add(joined + glue + row["suffix"], Target(kind, code, role))
 
-    def _has_evidence(self, span: Span, accepted: list[Span]) -> bool:
-        """Evidence that an ambiguous name (Vara, Mark, Lund) is the place."""
-        doc = span.doc
-        previous = doc[span.start - 1] if span.start > 0 else None
-        following = doc[span.end] if span.end < len(doc) else None
-        if following is not None and following.lower_ in self.municipal:
-            return True
-        if previous is not None and previous.lower_ in self.prepositions:
-            return True
-        # In a list with places already accepted: "Lund, Malmö och Helsingborg".
-        neighbours = []
-        if previous is not None and previous.text in LIST_JOINERS and span.start >= 2:
-            neighbours.append(span.start - 2)
-        if following is not None and following.text in LIST_JOINERS and span.end + 1 < len(doc):
-            neighbours.append(span.end + 1)
-        return any(other.start <= index < other.end for index in neighbours for other in accepted)
+    # -- context tests --------------------------------------------------------------------
 
-    def _city_span(self, span: Span, target: Target, claimed: list[Span]) -> Span | None:
-        """The mention span if this match counts as the municipality, else None."""
-        doc = span.doc
-        if target.role == "resident":
-            return span
-        if target.role in {"name", "genitive", "alias", "area"} and not _is_capitalised(span[0]):
-            return None
-        if overlaps(span, claimed):
-            return None
-        following = doc[span.end] if span.end < len(doc) else None
-        if following is not None and following.lower_ in self.municipal:
-            return doc[span.start : span.end + 1]
-        if target.role == "area":
-            return span
-        if following is not None and following.lower_ in self.org_heads:
-            return None
-        if (
-            following is not None
-            and _is_capitalised(following)
-            and doc.text[span.end_char : following.idx] == " "
-            and following.lower_ not in self.targets
+    def _capitalised(self, token: Token) -> bool:
+        return _is_capitalised(token) or _is_caps(token)
+
+    def _previous(self, span: Span) -> Token | None:
+        return span.doc[span.start - 1] if span.start > 0 else None
+
+    def _following(self, span: Span) -> Token | None:
+        return span.doc[span.end] if span.end < len(span.doc) else None
+
+    def _part_of_other_name(self, span: Span) -> bool:
+        """ "Borås Energi", "Sala Sparbank": a capitalised non-place word follows directly."""
+        following = self._following(span)
+        if following is None or following.lower_ in self.targets:
+            return False
+        if following.lower_ in self.org_heads:
+            return True
+        if _is_caps(span[-1]) and _is_caps(following):
+            return False  # an upper-case heading: every word is capitalised
+        return (
+            _is_capitalised(following)
+            and span.doc.text[span.end_char : following.idx] == " "
             and not is_sentence_start(following)
+        )
+
+    def _person_name(self, span: Span) -> bool:
+        """ "Karin Lund", "professor Lund": the name is a surname."""
+        previous = self._previous(span)
+        if previous is None:
+            return False
+        if previous.lower_ in self.person_titles or previous.lower_ in self.given_names:
+            return True
+        if _is_caps(previous) and _is_caps(span[0]):
+            return False
+        return (
+            _is_capitalised(previous)
+            and previous.is_alpha
+            and not is_sentence_start(previous)
+            and previous.lower_ not in self.targets
+            and previous.lower_ not in self.prepositions
+            and previous.lower_ not in self.list_intro
+        )
+
+    def _direct_evidence(self, candidate: Candidate) -> bool:
+        """Evidence from the words right around one mention."""
+        span, target = candidate.span, candidate.target
+        if target.role in {"resident", "alias", "area", "municipal"}:
+            return True
+        previous = self._previous(span)
+        if previous is not None and (
+            previous.lower_ in self.prepositions or previous.lower_ in self.list_intro
         ):
-            # "Borås Energi", "Malmö Redhawks": the name is part of another proper name.
-            return None
-        return span
+            return True
+        municipality = self.gazetteer.municipalities[target.code]
+        # A common word ("Vara", "Mark") capitalised mid-sentence is a name.
+        return (
+            municipality.ambiguity == "word"
+            and _is_capitalised(span[0])
+            and not _is_caps(span[0])
+            and not is_sentence_start(span[0])
+        )
+
+    # -- the component ----------------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        claimed = spans_of(doc, "organisations") + spans_of(doc, "projects")
-        candidates = [
+        organisations = spans_of(doc, "organisations")
+        projects = spans_of(doc, "projects")
+        # The county's own bodies name the county; every other name claims its words.
+        county_bodies = [s for s in organisations if (s._.cb or {}).get("county_body")]
+        claimed = [s for s in organisations if s not in county_bodies] + projects
+        matches = [
             Span(doc, start, end, label=self.matcher.vocab.strings[match_id])
             for match_id, start, end in self.matcher(doc)
         ]
-        pending: list[tuple[Span, Target]] = []
-        accepted: list[Span] = []
-        for span in filter_spans(candidates):
+        cities: list[Candidate] = []
+        for span in filter_spans(matches):
             target = self.key_targets[span.label_]
-            if target.kind == "project":
+            if target.kind == "project" or _overlaps(span, claimed):
+                continue
+            if not self._capitalised(span[0]) and target.role != "resident":
                 continue
             if target.kind in {"county", "area"}:
-                if _is_capitalised(span[0]):
-                    self._emit_region(doc, span, target)
+                if target.role != "org" and self._part_of_other_name(span):
+                    continue
+                self._emit_region(doc, span, target)
                 continue
-            mention = self._city_span(span, target, claimed)
-            if mention is None:
-                continue
-            municipality = self.gazetteer.municipalities[target.code]
-            if (
-                municipality.ambiguous
-                and target.role in {"name", "genitive"}
-                and not (mention.end > span.end)
-            ):
-                pending.append((mention, target))
-                continue
-            accepted.append(mention)
-            self._emit_city(doc, mention, target)
-        # Ambiguous names are decided last, so list neighbours can serve as evidence.
-        for mention, target in pending:
-            previous = doc[mention.start - 1] if mention.start else None
-            surname = (
-                previous is not None
-                and _is_capitalised(previous)
-                and not is_sentence_start(previous)
-                and previous.lower_ not in self.targets
-            )
-            if not surname and self._has_evidence(mention, accepted):
-                accepted.append(mention)
-                self._emit_city(doc, mention, target)
+            candidate = self._city_candidate(span, target)
+            if candidate is not None:
+                cities.append(candidate)
+        self._decide(cities)
+        for candidate in cities:
+            if candidate.status == "accepted":
+                self._emit_city(doc, candidate.span, candidate.target)
         return doc
+
+    def _city_candidate(self, span: Span, target: Target) -> Candidate | None:
+        doc = span.doc
+        following = self._following(span)
+        if (
+            following is not None
+            and following.lower_ in self.municipal
+            and target.role in {"name", "genitive"}
+        ):
+            return Candidate(
+                doc[span.start : span.end + 1], Target("city", target.code, "municipal")
+            )
+        if target.role in {"resident", "alias", "municipal"}:
+            return Candidate(span, target)
+        previous = self._previous(span)
+        if (
+            target.code == self.stockholm_code
+            and previous is not None
+            and previous.lower_ in self.programme_context
+        ):
+            self._emit_region(doc, span, Target("area", STOCKHOLM_AREA, "programme"))
+            return None
+        if self._part_of_other_name(span) or self._person_name(span):
+            return None
+        return Candidate(span, target)
+
+    def _decide(self, cities: list[Candidate]) -> None:
+        """Accept unambiguous names; ambiguous ones need evidence (direct, list, discourse)."""
+        for candidate in cities:
+            municipality = self.gazetteer.municipalities[candidate.target.code]
+            candidate.evidence = self._direct_evidence(candidate)
+            if not municipality.ambiguous or candidate.evidence:
+                candidate.status = "accepted"
+        # A list of place names ("Kil, Sala och Eda", "Vara kommun och Mark") is evidence for
+        # each of them when one has evidence or the list has three names or more.
+        for chain in _chains(cities):
+            if len(chain) >= 3 or any(c.status == "accepted" for c in chain):
+                for candidate in chain:
+                    candidate.status = "accepted"
+        # One sense per discourse: an accepted municipality makes its other mentions count.
+        accepted_codes = {c.target.code for c in cities if c.status == "accepted"}
+        for candidate in cities:
+            if candidate.status == "pending" and candidate.target.code in accepted_codes:
+                candidate.status = "accepted"
 
     def _emit_city(self, doc: Doc, mention: Span, target: Target) -> None:
         municipality = self.gazetteer.municipalities[target.code]
@@ -203,7 +312,26 @@ class PlaceRecognizer:
         )
 
 
-@Language.factory("casebook_places_v1", default_config={"gazetteer_dir": None, "places_dir": None})
+def _overlaps(span: Span, others: list[Span]) -> bool:
+    return any(span.start < other.end and other.start < span.end for other in others)
+
+
+def _chains(candidates: list[Candidate]) -> list[list[Candidate]]:
+    """Runs of city mentions separated only by list joiners (", ", " och ", " samt ")."""
+    chains: list[list[Candidate]] = []
+    ordered = sorted(candidates, key=lambda c: c.span.start)
+    for candidate in ordered:
+        if chains:
+            last = chains[-1][-1].span
+            between = candidate.span.doc[last.end : candidate.span.start]
+            if 0 < len(between) <= 2 and all(t.lower_ in LIST_JOINERS for t in between):
+                chains[-1].append(candidate)
+                continue
+        chains.append([candidate])
+    return [chain for chain in chains if len(chain) > 1]
+
+
+@Language.factory("casebook_places_v2", default_config={"gazetteer_dir": None, "places_dir": None})
 def make_place_recognizer(
     nlp: Language, name: str, gazetteer_dir: str | None, places_dir: str | None
 ) -> PlaceRecognizer:

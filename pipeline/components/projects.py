@@ -1,4 +1,23 @@
-"""Projects, initiatives and named models, found from the cues in models/projects/cues.tsv."""
+"""Projects, initiatives and named models, found from the cues in models/projects/cues.tsv.
+
+Where names come from:
+- a cue word before the name ("projektet Kompetenslyftet Norr", "ESF-projektet Växtkraft
+  Nordost", "har fått namnet Hav och land"), the name in quotes or in sentence case;
+- a copula after the name at a sentence start ("One Stop Future Shop är ett annat
+  ITI-projekt", "Etablera fler snabbare är namn …");
+- quoted title-case names, "<Place>modellen" compounds, and local strategy documents listed
+  after "styrdokument såsom".
+
+A sentence-case name ("Nästa steg", "Unga i rörelse") ends before the first word that cannot
+continue a name: punctuation, a function word (models/projects/boundaries.tsv) or a verb form
+(recognised from the lookup lemmatizer's lemma: "samlar" ← "samla", "drivs" ← "driva").
+
+Mentions of one project are linked: a shorter or longer variant in a capitalised run ("One
+Stop", "One Stop Shop Future Shop") gets the first name found ("One Stop Future Shop"), and a
+lower-case word of a name that is no known word is reconciled with a spelling attested
+elsewhere in the same text within one edit ("testarrena" → "testarena", attested in
+"testarena-projektet"); the mention text stays as written.
+"""
 
 from __future__ import annotations
 
@@ -9,28 +28,166 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..data import MODELS_DIR, load_tsv
-from .common import SENTENCE_END, add_span, is_sentence_start
+from .common import Lexicon, add_span, is_sentence_start, lexicon, spans_of
 
-QUOTES = {'"': '"', "”": "”", "“": "”", "«": "»", "'": "'"}
+OPENING_QUOTES = {'"': '"', "”": "”", "“": "”", "«": "»", "„": "”"}
 MAX_NAME_TOKENS = 10
+MAX_LOWER_WORDS = 3
+# Words that may sit inside a sentence-case name ("Unga i rörelse", "Hav och land") when a
+# content word follows them.
+INNER_WORDS = frozenset({"i", "för", "och", "på", "till", "av", "som", "utan"})
 
 
 def _capitalised(token: Token) -> bool:
     return token.text[:1].isupper()
 
 
+def is_verb_form(token: Token) -> bool:
+    """A finite, passive or participle verb form, judged from the word and its lookup lemma.
+
+    The lookup lemmatizer is noisy ("samlar" → "samlare"), so the test is on the shape of the
+    relation between form and lemma, not on the lemma alone.
+    """
+    text, lemma = token.lower_, token.lemma_.lower()
+    if lemma == text:
+        return text.endswith(("ade", "ades", "erade"))
+    if lemma.endswith("a"):
+        stem = lemma[:-1]
+        forms = {
+            lemma + "r",
+            lemma + "s",
+            lemma + "de",
+            lemma + "des",
+            lemma + "t",
+            stem + "er",
+            stem + "s",
+            stem + "es",
+            stem + "de",
+            stem + "te",
+            stem + "t",
+            stem + "it",
+            stem + "ts",
+        }
+        return text in forms
+    if lemma == text + "e" and text.endswith("ar"):
+        return True  # "samlar", "arbetar": the table gives the agent noun
+    return lemma.endswith("d") and text == lemma[:-1] + "t"  # "utvecklat" ← "utvecklad"
+
+
+def edit_distance_one(a: str, b: str) -> bool:
+    """True when a and b differ by exactly one insertion, deletion or substitution."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
 class ProjectRecognizer:
     def __init__(self, nlp: Language, data_dir: Path) -> None:
+        self.nlp = nlp
         cues = load_tsv(data_dir / "cues.tsv", ("word", "cue"))
         by_cue: dict[str, set[str]] = {}
         for row in cues:
             by_cue.setdefault(row["cue"], set()).add(row["word"].lower())
         self.before = by_cue.get("before", set())
+        self.before_suffixes = tuple(sorted(by_cue.get("before_suffix", set())))
         self.copula = by_cue.get("copula", set())
+        self.not_subject = by_cue.get("not_subject", set())
         self.list_intro = by_cue.get("list_intro", set())
         self.list_intro_words = by_cue.get("list_intro_word", set())
         suffixes = "|".join(sorted(by_cue.get("suffix", set()), key=len, reverse=True))
         self.model_word = re.compile(rf"^[A-ZÅÄÖ][a-zåäöé]+(?:{suffixes})$")
+        self.boundaries = {
+            row["word"].lower() for row in load_tsv(data_dir / "boundaries.tsv", ("word",))
+        }
+
+    # -- name extent --------------------------------------------------------------------------
+
+    def _ends_name(self, token: Token) -> bool:
+        return (
+            token.is_punct
+            or token.is_space
+            or token.like_num
+            or token.lower_ in self.boundaries
+            or is_verb_form(token)
+        )
+
+    def _name_from(self, doc: Doc, start: int) -> Span | None:
+        """A name starting at `start`: quoted, or capitalised and continued in sentence case."""
+        if start >= len(doc):
+            return None
+        first = doc[start]
+        if first.text in OPENING_QUOTES:
+            return self._quoted_at(doc, start)
+        if not _capitalised(first) or not first.is_alpha or first.lower_ in self.not_subject:
+            return None
+        end = start + 1
+        lower_words = 0
+        while end < len(doc) and end - start < MAX_NAME_TOKENS:
+            token = doc[end]
+            if _capitalised(token) and token.is_alpha and not is_sentence_start(token):
+                end += 1
+                continue
+            if self._ends_name(token) or not token.is_alpha:
+                break
+            if token.lower_ in INNER_WORDS:
+                following = doc[end + 1] if end + 1 < len(doc) else None
+                if (
+                    following is None
+                    or _capitalised(following)
+                    or self._ends_name(following)
+                    or following.lower_ in INNER_WORDS
+                ):
+                    break
+                end += 2
+                lower_words += 1
+            else:
+                end += 1
+                lower_words += 1
+            if lower_words >= MAX_LOWER_WORDS:
+                break
+        return doc[start:end]
+
+    def _quoted_at(self, doc: Doc, start: int) -> Span | None:
+        close = OPENING_QUOTES[doc[start].text]
+        end = start + 1
+        while end < len(doc) and doc[end].text != close and end - start <= MAX_NAME_TOKENS:
+            if doc[end].text in {".", "!", "?", ";"}:
+                return None
+            end += 1
+        if end < len(doc) and doc[end].text == close and end > start + 1:
+            name = doc[start + 1 : end]
+            return name if _capitalised(name[0]) else None
+        return None
+
+    # -- candidate finders ----------------------------------------------------------------------
+
+    def _is_cue(self, token: Token) -> bool:
+        lower = token.lower_
+        return lower in self.before or (
+            (token.is_alpha or "-" in lower) and lower.endswith(self.before_suffixes)
+        )
+
+    def _cued_names(self, doc: Doc) -> list[Span]:
+        """ "projektet Kompetenslyftet Norr", "ESF-projektet Växtkraft Nordost", quoted names."""
+        found: list[Span] = []
+        for token in doc:
+            if not self._is_cue(token):
+                continue
+            start = token.i + 1
+            # "ett omställningsprojekt, ”Jobbsprånget Nord”, som …"
+            if (
+                start + 1 < len(doc)
+                and doc[start].text == ","
+                and doc[start + 1].text in OPENING_QUOTES
+            ):
+                start += 1
+            name = self._name_from(doc, start)
+            if name is not None:
+                found.append(name)
+        return found
 
     def _copula_names(self, doc: Doc) -> list[Span]:
         """ "X är (ett|en) [annat] [ITI-]projekt …" and "X är namn …": X from sentence start."""
@@ -39,7 +196,7 @@ class ProjectRecognizer:
             if token.lower_ != "är" or token.i + 1 >= len(doc):
                 continue
             window = [t.lower_ for t in doc[token.i + 1 : token.i + 4]]
-            if not any(word in self.copula for word in window):
+            if not any(w in self.copula or w.endswith("-projekt") for w in window):
                 continue
             start = token.i
             while (
@@ -48,39 +205,14 @@ class ProjectRecognizer:
                 and token.i - start < MAX_NAME_TOKENS
             ):
                 start -= 1
-            if (
-                start == token.i
-                or not is_sentence_start(doc[start])
-                or not _capitalised(doc[start])
-            ):
+            if start == token.i or not is_sentence_start(doc[start]):
                 continue
             name = doc[start : token.i]
-            # Pronoun subjects ("Det är ett projekt") name nothing.
-            if name[0].lower_ in {"det", "detta", "den", "denna", "projektet", "här", "som"}:
+            if not _capitalised(name[0]) or name[0].lower_ in self.not_subject:
+                continue
+            if any(t.is_punct for t in name):
                 continue
             found.append(name)
-        return found
-
-    def _cued_names(self, doc: Doc) -> list[Span]:
-        """ "projektet Kompetenslyftet Norr" and quoted names after a cue."""
-        found: list[Span] = []
-        for token in doc:
-            if token.lower_ not in self.before or token.i + 1 >= len(doc):
-                continue
-            start = token.i + 1
-            if doc[start].text in QUOTES:
-                close = QUOTES[doc[start].text]
-                end = start + 1
-                while end < len(doc) and doc[end].text != close and end - start <= MAX_NAME_TOKENS:
-                    end += 1
-                if end < len(doc) and doc[end].text == close and end > start + 1:
-                    found.append(doc[start + 1 : end])
-                continue
-            end = start
-            while end < len(doc) and _capitalised(doc[end]) and end - start < MAX_NAME_TOKENS:
-                end += 1
-            if end > start:
-                found.append(doc[start:end])
         return found
 
     def _listed_documents(self, doc: Doc) -> list[Span]:
@@ -114,21 +246,71 @@ class ProjectRecognizer:
 
     def _quoted(self, doc: Doc) -> list[Span]:
         """Quoted title-case names ("Etablera fler snabbare") anywhere."""
-        found: list[Span] = []
+        found = []
         for token in doc:
-            if token.text not in {'"', "“", "«"} or token.i + 2 >= len(doc):
-                continue
-            close = QUOTES[token.text]
-            end = token.i + 1
-            while end < len(doc) and doc[end].text != close and doc[end].text not in SENTENCE_END:
-                end += 1
-            length = end - token.i - 1
-            closed = end < len(doc) and doc[end].text == close
-            if closed and 1 <= length <= 8 and _capitalised(doc[token.i + 1]):
-                found.append(doc[token.i + 1 : end])
+            if token.text in OPENING_QUOTES:
+                name = self._quoted_at(doc, token.i)
+                if name is not None and len(name) <= 8:
+                    found.append(name)
         return found
 
+    # -- linking mentions -----------------------------------------------------------------------
+
+    def _variants(
+        self, doc: Doc, names: dict[str, Span], taken: list[Span]
+    ) -> list[tuple[Span, str]]:
+        """Capitalised runs that repeat a found name or its first two words ("One Stop")."""
+        keys: dict[tuple[str, ...], str] = {}
+        for label, span in names.items():
+            words = tuple(t.lower_ for t in span)
+            keys.setdefault(words[:2], label)
+        found = []
+        index = 0
+        while index < len(doc):
+            if not _capitalised(doc[index]) or not doc[index].is_alpha:
+                index += 1
+                continue
+            end = index
+            while end < len(doc) and _capitalised(doc[end]) and doc[end].is_alpha:
+                end += 1
+            run = doc[index:end]
+            words = tuple(t.lower_ for t in run)
+            label = keys.get(words[:2])
+            if label is None and len(run) == 1:
+                label = keys.get(words)
+            if label is not None and not any(
+                run.start < o.end and o.start < run.end for o in taken
+            ):
+                found.append((run, label))
+            index = end
+        return found
+
+    def _reconciled(self, name: Span, words: Lexicon) -> str:
+        """The name with misspelt lower-case words replaced by a spelling attested in the text."""
+        if not words.lemmas:
+            return name.text
+        attested = {
+            part.lower()
+            for token in name.doc
+            if not (name.start <= token.i < name.end)
+            for part in token.text.split("-")
+            if part.isalpha() and len(part) >= 5
+        }
+        parts = []
+        for token in name:
+            text = token.text
+            if text.islower() and text.isalpha() and len(text) >= 5 and not words.compound(text):
+                better = sorted(
+                    w for w in attested if edit_distance_one(w, text) and words.compound(w)
+                )
+                if better:
+                    text = better[0]
+            parts.append(text + token.whitespace_)
+        return "".join(parts).strip()
+
     def __call__(self, doc: Doc) -> Doc:
+        words = lexicon(self.nlp)
+        organisations = spans_of(doc, "organisations")
         candidates = (
             self._copula_names(doc)
             + self._cued_names(doc)
@@ -138,13 +320,22 @@ class ProjectRecognizer:
         )
         taken: list[Span] = []
         for span in sorted(candidates, key=lambda s: (s.start, -len(s))):
-            if any(span.start < other.end and other.start < span.end for other in taken):
+            if any(span.start < o.end and o.start < span.end for o in taken + organisations):
                 continue
             taken.append(span)
-            add_span(doc, "projects", span.start_char, span.end_char, span.text)
+        names: dict[str, Span] = {}
+        labelled: list[tuple[Span, str]] = []
+        for span in sorted(taken, key=lambda s: s.start):
+            label = self._reconciled(span, words)
+            canonical = next((k for k in names if k.casefold() == label.casefold()), label)
+            names.setdefault(canonical, span)
+            labelled.append((span, canonical))
+        labelled += self._variants(doc, names, taken + organisations)
+        for span, label in sorted(labelled, key=lambda item: item[0].start):
+            add_span(doc, "projects", span.start_char, span.end_char, label, canonical=label)
         return doc
 
 
-@Language.factory("casebook_projects_v1", default_config={"data_dir": None})
+@Language.factory("casebook_projects_v2", default_config={"data_dir": None})
 def make_project_recognizer(nlp: Language, name: str, data_dir: str | None) -> ProjectRecognizer:
     return ProjectRecognizer(nlp, Path(data_dir) if data_dir else MODELS_DIR / "projects")
