@@ -1,0 +1,499 @@
+"""PDF backends: one page at a time → positioned words (+ frames, ruled tables).
+
+Both backends produce the same intermediate (`RawPage` of `Word`s with boxes, size and
+weight) so that one shared layout analysis (layout.py) decides reading order, furniture and
+headings. PDFium also validates every file up front (it is fast and its error codes are
+precise), so bad input gives the same `IngestError` whichever backend reads the text.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple, Protocol
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ..errors import IngestError
+from .textnorm import decode_cid_text, letter_score, mac_glyph_char
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in points, top-left origin
+
+
+class Word(NamedTuple):
+    """A positioned word, text as extracted (clean-up happens once, in layout)."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool
+    glue: bool = False  # set by layout: raw text ended in a ligature glyph ("ﬁ lmens" bug)
+
+
+@dataclass
+class RawTable:
+    """A ruled table found by the backend: its box and the cell boxes of each row."""
+
+    bbox: Box
+    rows: list[list[Box]]
+
+
+@dataclass
+class RawPage:
+    number: int
+    width: float
+    height: float
+    words: list[Word] = field(default_factory=list)
+    frames: list[Box] = field(default_factory=list)  # drawn rectangles that may frame a box
+    images: list[Box] = field(default_factory=list)  # placed images (pictures, scans)
+    tables: list[RawTable] = field(default_factory=list)
+    chars: int = 0  # characters in the text layer (0: scanned or blank page)
+    image_cover: float = 0.0  # share of the page covered by images (only for pages without text)
+    decoded: int = 0  # glyphs of fonts without a Unicode map, decoded by glyph order
+    garbled: int = 0  # such glyphs that could not be decoded (kept, or dropped as (cid))
+    error: str | None = None  # the library failed on this page (it is left empty)
+
+
+class Backend(Protocol):
+    name: str
+
+    def iter_pages(self, path: Path, doc: pdfium.PdfDocument, limit: int) -> Iterator[RawPage]:
+        """Yield the first `limit` pages, one at a time (nothing page-sized is kept)."""
+        ...
+
+
+_BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_FRAME_MIN_W, _FRAME_MIN_H = 30.0, 12.0
+
+
+def is_bold_font(name: str) -> bool:
+    return bool(_BOLD_RE.search(name))
+
+
+# ---------------------------------------------------------------------------- validation
+
+
+def open_document(path: Path) -> pdfium.PdfDocument:
+    """Open and sanity-check a PDF with PDFium; every failure becomes one IngestError line."""
+    where = str(path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(1024)
+            fh.seek(max(0, size - 4096))
+            tail = fh.read()
+    except OSError as exc:
+        raise IngestError(f"cannot read file ({exc.strerror or exc})", path=where) from None
+    if b"%PDF-" not in head:
+        raise IngestError("not a PDF file (no %PDF header)", path=where)
+    try:
+        doc = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_PASSWORD or (
+            code != pdfium_c.FPDF_ERR_SECURITY and b"/Encrypt" in tail
+        ):
+            msg = "PDF is encrypted (password-protected) and cannot be read"
+        elif code == pdfium_c.FPDF_ERR_SECURITY:
+            msg = "PDF uses an unsupported security handler and cannot be read"
+        elif _pdfminer_page_count(path) == 0:
+            msg = "PDF has no pages"  # PDFium refuses a well-formed file with an empty page tree
+        else:
+            msg = "PDF is corrupted or truncated (cannot parse its structure)"
+        raise IngestError(msg, path=where) from None
+    except Exception as exc:  # any other loader failure must not escape as a traceback
+        raise IngestError(f"PDF could not be opened ({exc})", path=where) from None
+    # PDFium silently rebuilds a damaged cross-reference table; a missing end marker is the
+    # reliable sign that the file was cut short, so reject it rather than read half a document.
+    if b"%%EOF" not in tail:
+        doc.close()
+        raise IngestError("PDF is truncated or corrupted (no %%EOF end marker)", path=where)
+    if len(doc) == 0:
+        doc.close()
+        raise IngestError("PDF has no pages", path=where)
+    return doc
+
+
+def _pdfminer_page_count(path: Path) -> int | None:
+    """Page count by pdfminer, or None when it cannot parse the file either."""
+    try:
+        from pdfminer.pdfdocument import PDFDocument
+        from pdfminer.pdfpage import PDFPage
+        from pdfminer.pdfparser import PDFParser
+
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)
+        with path.open("rb") as fh:
+            document = PDFDocument(PDFParser(fh))
+            return sum(1 for _ in PDFPage.create_pages(document))
+    except Exception:
+        return None
+
+
+# ---------------------------------------------------------------------------- PDFium
+
+
+# A word runs to whitespace/control chars; PDFium's line-end hyphen (U+FFFE) ends a word
+# because the next character already sits on the following line.
+_WORD_RE = re.compile(r"[^\s\x00-\x1f\ufffe]+\ufffe?|\ufffe")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class PdfiumBackend:
+    """Words from PDFium's text page: one text call, then boxes only at word ends.
+
+    Querying every character through ctypes costs ~3 µs per char; splitting PDFium's own
+    text (which already holds generated spaces and line breaks) and asking for two boxes per
+    word keeps the backend near bare-PDFium speed.
+    """
+
+    name = "pdfium"
+
+    def iter_pages(self, path: Path, doc: pdfium.PdfDocument, limit: int) -> Iterator[RawPage]:
+        for index in range(limit):
+            try:
+                page = doc[index]
+            except Exception as exc:
+                yield RawPage(index + 1, 0.0, 0.0, error=str(exc) or type(exc).__name__)
+                continue
+            try:
+                raw = self._read_page(page, index + 1)
+            except Exception as exc:  # library failure on one page: keep the rest
+                raw = RawPage(index + 1, 0.0, 0.0, error=str(exc) or type(exc).__name__)
+            finally:
+                page.close()
+            yield raw
+
+    def _read_page(self, page: pdfium.PdfPage, number: int) -> RawPage:
+        left, bottom, right, top = page.get_cropbox()
+        raw = RawPage(number, right - left, top - bottom)
+        textpage = page.get_textpage()
+        try:
+            count = textpage.count_chars()
+            raw.chars = count
+            if count:
+                self._read_words(textpage, count, raw, left, top)
+        finally:
+            textpage.close()
+        raw.frames, raw.images = _pdfium_objects(page, left, top)
+        raw.image_cover = image_cover(raw.images, raw.width, raw.height)
+        return raw
+
+    def _read_words(
+        self, textpage: pdfium.PdfTextPage, count: int, raw: RawPage, left: float, top: float
+    ) -> None:
+        tp = textpage.raw
+        text = textpage.get_text_range(0, count)
+        broken: list[int] = []
+        if len(text) != count or _CONTROL_RE.search(text):
+            # PDFium drops control characters from bulk text (so indices no longer match)
+            # and fonts without a Unicode map expose glyph ids as control codes: rebuild the
+            # text one character at a time and decode such glyphs by the Mac glyph order.
+            text, broken = _pdfium_char_text(tp, count)
+        else:
+            # Fonts without a Unicode map can also hide behind printable codes ("*|UDQ").
+            step = max(1, count // 64)
+            if any(pdfium_c.FPDFText_HasUnicodeMapError(tp, i) for i in range(0, count, step)):
+                text, broken = _pdfium_char_text(tp, count)
+        if broken:
+            raw_part = "".join(text[i] for i in broken)
+            decoded = "".join(mac_glyph_char(ord(text[i])) or "\x00" for i in broken)
+            chars = list(text)
+            if letter_score(decoded) > letter_score(raw_part) + 0.15:
+                for i, ch in zip(broken, decoded, strict=True):
+                    chars[i] = ch
+                raw.decoded += len(broken)
+            else:
+                raw.garbled += len(broken)
+                for i in broken:  # control codes of undecodable glyphs: treat as gaps
+                    if ord(chars[i]) < 32:
+                        chars[i] = " "
+            text = "".join(chars)
+
+        rect = pdfium_c.FS_RECTF()
+        rect_ref = ctypes.byref(rect)
+        matrix = pdfium_c.FS_MATRIX()
+        matrix_ref = ctypes.byref(matrix)
+        loose_box = pdfium_c.FPDFText_GetLooseCharBox
+        get_matrix = pdfium_c.FPDFText_GetMatrix
+        get_size = pdfium_c.FPDFText_GetFontSize
+        get_weight = pdfium_c.FPDFText_GetFontWeight
+        words = raw.words
+        append = words.append
+        font_buf = ctypes.create_string_buffer(128)
+        prev_t = prev_b = math.nan
+        size, unit, bold, upright = 0.0, 1.0, False, True
+        for m in _WORD_RE.finditer(text):
+            start, stop = m.span()
+            end = stop - 1
+            loose_box(tp, start, rect_ref)
+            x0, t0, b0 = rect.left, rect.top, rect.bottom
+            if t0 != prev_t or b0 != prev_b:
+                # Font, size and orientation only change where the loose box (font ascent /
+                # descent x size) changes, so words on one line in one font share one lookup.
+                prev_t, prev_b = t0, b0
+                get_matrix(tp, start, matrix_ref)
+                a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+                upright = a > 0 and abs(b) <= 0.1 * abs(a) and abs(c) <= 0.1 * abs(d)
+                size = get_size(tp, start) * math.hypot(c, d)
+                unit = size if size > 1.0 else 1.0
+                weight = get_weight(tp, start)
+                if weight > 0:
+                    bold = weight >= 600
+                else:
+                    pdfium_c.FPDFText_GetFontInfo(tp, start, font_buf, 128, None)
+                    bold = is_bold_font(font_buf.value.decode("latin-1"))
+            if not upright:
+                continue  # rotated or mirrored text (photo credits, word art): not body text
+            if end == start:
+                append(
+                    Word(text[start], x0 - left, top - t0, rect.right - left, top - b0, size, bold)
+                )
+                continue
+            loose_box(tp, end, rect_ref)
+            x1, t1, b1 = rect.right, rect.top, rect.bottom
+            if t1 == t0 and b1 == b0 and x0 <= x1 <= x0 + (stop - start) * unit * 1.3 + unit:
+                append(Word(text[start:stop], x0 - left, top - t0, x1 - left, top - b0, size, bold))
+            elif (
+                x1 < x0
+                or abs(t1 + b1 - t0 - b0) > 0.8 * unit
+                or (x1 - x0 > (stop - start) * unit * 1.3 + unit)
+            ):
+                # The "word" jumps lines or gaps (no space was generated): split per char.
+                words.extend(_split_chars(tp, text, start, end, size, bold, left, top, rect))
+            else:  # mixed sizes within the word (a superscript, a drop cap)
+                tt = t0 if t0 > t1 else t1
+                bb = b0 if b0 < b1 else b1
+                append(Word(text[start:stop], x0 - left, top - tt, x1 - left, top - bb, size, bold))
+
+
+def _pdfium_char_text(tp: pdfium_c.FPDF_TEXTPAGE, count: int) -> tuple[str, list[int]]:
+    """Text with one character per index, and the indices of glyphs without a Unicode map."""
+    get_unicode = pdfium_c.FPDFText_GetUnicode
+    map_error = pdfium_c.FPDFText_HasUnicodeMapError
+    chars: list[str] = []
+    broken: list[int] = []
+    for i in range(count):
+        code = get_unicode(tp, i)
+        if map_error(tp, i):
+            broken.append(i)
+        if code == 2 and pdfium_c.FPDFText_IsHyphen(tp, i):
+            code = 0xFFFE  # the bulk text API's marker for a hyphen that ends a line
+        chars.append(chr(code) if 0 < code < 0xD800 or 0xE000 <= code < 0x110000 else "\x00")
+    return "".join(chars), broken
+
+
+def _split_chars(
+    tp: pdfium_c.FPDF_TEXTPAGE,
+    text: str,
+    start: int,
+    end: int,
+    size: float,
+    bold: bool,
+    left: float,
+    top: float,
+    rect: pdfium_c.FS_RECTF,
+) -> list[Word]:
+    """Slow path: rebuild words of text[start:end+1] from per-character boxes."""
+    out: list[Word] = []
+    cur: list[str] = []
+    box: list[float] = []
+    rect_ref = ctypes.byref(rect)
+    gap = 0.3 * max(size, 1.0)
+    for i in range(start, end + 1):
+        pdfium_c.FPDFText_GetLooseCharBox(tp, i, rect_ref)
+        x0, x1 = rect.left - left, rect.right - left
+        t, b = top - rect.top, top - rect.bottom
+        if cur:
+            mid_prev, mid = (box[1] + box[3]) / 2, (t + b) / 2
+            if abs(mid - mid_prev) > 0.4 * max(size, 1.0) or x0 > box[2] + gap or x0 < box[0]:
+                out.append(Word("".join(cur), box[0], box[1], box[2], box[3], size, bold))
+                cur, box = [], []
+        if not cur:
+            box = [x0, t, x1, b]
+        else:
+            box = [min(box[0], x0), min(box[1], t), max(box[2], x1), max(box[3], b)]
+        cur.append(text[i])
+    if cur:
+        out.append(Word("".join(cur), box[0], box[1], box[2], box[3], size, bold))
+    return out
+
+
+def image_cover(images: list[Box], width: float, height: float) -> float:
+    """Share of the page covered by images (overlaps counted twice; capped at 1)."""
+    area = 0.0
+    for x0, y0, x1, y1 in images:
+        area += max(0.0, min(x1, width) - max(x0, 0.0)) * max(0.0, min(y1, height) - max(y0, 0.0))
+    return min(1.0, area / (width * height)) if width * height > 0 else 0.0
+
+
+def _pdfium_objects(page: pdfium.PdfPage, left: float, top: float) -> tuple[list[Box], list[Box]]:
+    """Rectangle-like paths (possible box frames) and image boxes of a page."""
+    frames: list[Box] = []
+    images: list[Box] = []
+    l_, b_, r_, t_ = (ctypes.c_float() for _ in range(4))
+    refs = (ctypes.byref(l_), ctypes.byref(b_), ctypes.byref(r_), ctypes.byref(t_))
+    path_t, image_t, form_t, text_t = (
+        pdfium_c.FPDF_PAGEOBJ_PATH,
+        pdfium_c.FPDF_PAGEOBJ_IMAGE,
+        pdfium_c.FPDF_PAGEOBJ_FORM,
+        pdfium_c.FPDF_PAGEOBJ_TEXT,
+    )
+    get_type = pdfium_c.FPDFPageObj_GetType
+
+    def visit(obj: pdfium_c.FPDF_PAGEOBJECT, kind: int, depth: int) -> None:
+        if kind == form_t:
+            if depth < 3:
+                for k in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
+                    child = pdfium_c.FPDFFormObj_GetObject(obj, k)
+                    visit(child, get_type(child), depth + 1)
+            return
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
+            return
+        box = (l_.value - left, top - t_.value, r_.value - left, top - b_.value)
+        if kind == image_t:
+            images.append(box)
+        elif (
+            box[2] - box[0] >= _FRAME_MIN_W
+            and box[3] - box[1] >= _FRAME_MIN_H
+            and pdfium_c.FPDFPath_CountSegments(obj) <= 24  # rectangles, rounded boxes
+        ):
+            frames.append(box)
+
+    raw_page = page.raw
+    get_object = pdfium_c.FPDFPage_GetObject
+    for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
+        obj = get_object(raw_page, k)
+        kind = get_type(obj)
+        if kind != text_t and kind in (path_t, form_t, image_t):
+            visit(obj, kind, 0)
+    return frames, images
+
+
+# ---------------------------------------------------------------------------- pdfplumber
+
+
+class PdfplumberBackend:
+    """Words from pdfplumber (pdfminer): slower, but finds ruled tables with find_tables."""
+
+    name = "pdfplumber"
+
+    def iter_pages(self, path: Path, doc: pdfium.PdfDocument, limit: int) -> Iterator[RawPage]:
+        import pdfplumber  # deferred: pdfminer is slow to import
+        from pdfminer.pdfpage import PDFPage
+        from pdfplumber.page import Page
+
+        # pdfminer logs a warning per odd font descriptor; they are noise for our users.
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)
+        try:
+            pdf = pdfplumber.open(path)
+        except Exception as exc:
+            msg = f"PDF could not be opened by pdfplumber ({exc})"
+            raise IngestError(msg, path=str(path)) from None
+        with pdf:
+            pages = PDFPage.create_pages(pdf.doc)  # a generator: pages are parsed on demand
+            for index in range(limit):
+                try:
+                    page_obj = next(pages)
+                except StopIteration:
+                    return
+                except Exception as exc:
+                    raise IngestError(
+                        f"PDF page tree is corrupted at page {index + 1} ({exc})", path=str(path)
+                    ) from None
+                try:
+                    page = Page(pdf, page_obj, page_number=index + 1, initial_doctop=0)
+                    raw = self._read_page(page, index + 1)
+                    page.close()
+                except Exception as exc:  # pdfminer failure on one page: keep the rest
+                    raw = RawPage(index + 1, 0.0, 0.0, error=str(exc) or type(exc).__name__)
+                yield raw
+
+    def _read_page(self, page: object, number: int) -> RawPage:
+        from pdfplumber.page import Page
+
+        assert isinstance(page, Page)
+        raw = RawPage(number, float(page.width), float(page.height))
+        chars = page.chars
+        raw.chars = len(chars)
+        raw.images = [
+            (float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"]))
+            for i in page.images
+        ]
+        if not chars:
+            raw.image_cover = image_cover(raw.images, raw.width, raw.height)
+            return raw
+        # Fonts whose glyphs come out as (cid:NN) have no Unicode map; their other glyphs are
+        # glyph ids too ("*|UDQ"). Decode them by glyph order when that yields real words.
+        cid_fonts = {c["fontname"] for c in chars if c["text"].startswith("(cid:")}
+        decode_fonts: set[str] = set()
+        for font in cid_fonts:
+            sample = "".join(c["text"] for c in chars if c["fontname"] == font)
+            plain = re.sub(r"\(cid:\d+\)", "", sample)
+            if letter_score(decode_cid_text(sample)) > letter_score(plain) + 0.15:
+                decode_fonts.add(font)
+        for c in chars:
+            if c["fontname"] in cid_fonts:
+                if c["fontname"] in decode_fonts:
+                    raw.decoded += 1
+                elif not c["text"].startswith("(cid:"):
+                    raw.garbled += 1  # (cid) glyphs are counted when dropped in layout
+        words = page.extract_words(
+            extra_attrs=["size", "fontname"], use_text_flow=False, keep_blank_chars=False
+        )
+        for w in words:
+            if not w.get("upright", True):
+                continue  # rotated text (photo credits, word art): not body text
+            text = w["text"]
+            font = w["fontname"]
+            if font in decode_fonts:
+                text = decode_cid_text(text)
+            raw.words.append(
+                Word(
+                    text,
+                    float(w["x0"]),
+                    float(w["top"]),
+                    float(w["x1"]),
+                    float(w["bottom"]),
+                    float(w["size"]),
+                    is_bold_font(font),
+                )
+            )
+        raw.frames = _plumber_frames(page)
+        if len(page.edges) >= 6:  # find_tables is costly; ruled tables need several edges
+            for table in page.find_tables():
+                rows = [[cell for cell in row.cells if cell is not None] for row in table.rows]
+                rows = [r for r in rows if r]
+                raw.tables.append(RawTable(tuple(table.bbox), rows))  # type: ignore[arg-type]
+        return raw
+
+
+_WHITE = {(1,), (1, 1, 1), (0, 0, 0, 0), (1.0,), (1.0, 1.0, 1.0), (0.0, 0.0, 0.0, 0.0)}
+
+
+def _plumber_frames(page: object) -> list[Box]:
+    frames: list[Box] = []
+    for obj in [*page.rects, *page.curves]:  # type: ignore[attr-defined]
+        w = float(obj["x1"]) - float(obj["x0"])
+        h = float(obj["bottom"]) - float(obj["top"])
+        if w < _FRAME_MIN_W or h < _FRAME_MIN_H:
+            continue
+        color = obj.get("non_stroking_color")
+        if not obj.get("stroke") and isinstance(color, (tuple, list)) and tuple(color) in _WHITE:
+            continue  # an invisible white fill (page backgrounds, masks) frames nothing
+        frames.append((float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"])))
+    return frames
+
+
+BACKEND_IMPLS: dict[str, Backend] = {
+    "pdfium": PdfiumBackend(),
+    "pdfplumber": PdfplumberBackend(),
+}
