@@ -226,13 +226,7 @@ def _amount_follows(tokens: Sequence[Token], k: int) -> bool:
     if k >= len(tokens):
         return False
     lex = lexicon()
-    if tokens[k].low in lex.units:
-        return True
-    longest = lex.currency_len
-    return any(
-        tuple(t.low for t in tokens[k : k + length]) in lex.currencies
-        for length in range(1, longest + 1)
-    )
+    return tokens[k].low in lex.units or lex.currencies.forward(tokens, k) is not None
 
 
 def _hit(

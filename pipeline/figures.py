@@ -29,11 +29,11 @@ Choices worth knowing:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from .numbers import (
     DATA_DIR,
@@ -78,15 +78,55 @@ _STOP_ROLES = frozenset({"determiner", "verb", "function"})
 _LABEL_BLOCKS = frozenset({"figures", "dates", "both"})
 
 
+_V = TypeVar("_V")
+
+
+@dataclass(frozen=True)
+class PhraseTable(Generic[_V]):
+    """Multi-token phrases ("mer än", "norska kronor", ":-") keyed by their lower-cased tokens."""
+
+    phrases: dict[tuple[str, ...], _V]
+    longest: int
+    firsts: frozenset[str]  # first tokens: a cheap test before building keys
+    lasts: frozenset[str]
+
+    @classmethod
+    def build(cls, phrases: dict[tuple[str, ...], _V]) -> PhraseTable[_V]:
+        return cls(
+            phrases,
+            max((len(key) for key in phrases), default=1),
+            frozenset(key[0] for key in phrases),
+            frozenset(key[-1] for key in phrases),
+        )
+
+    def forward(self, tokens: Sequence[Token], j: int) -> tuple[_V, int] | None:
+        """The longest phrase starting at token j -> (its value, index after it)."""
+        if not 0 <= j < len(tokens) or tokens[j].low not in self.firsts:
+            return None
+        for length in range(min(self.longest, len(tokens) - j), 0, -1):
+            found = self.phrases.get(tuple(tokens[j + m].low for m in range(length)))
+            if found is not None:
+                return found, j + length
+        return None
+
+    def backward(self, tokens: Sequence[Token], i: int, floor: int) -> tuple[_V, int] | None:
+        """The longest phrase ending right before token i (not before `floor`)."""
+        if not floor < i <= len(tokens) or tokens[i - 1].low not in self.lasts:
+            return None
+        for length in range(min(self.longest, i - floor), 0, -1):
+            found = self.phrases.get(tuple(tokens[i - length + m].low for m in range(length)))
+            if found is not None:
+                return found, i - length
+        return None
+
+
 @dataclass(frozen=True)
 class Lexicon:
     units: dict[str, tuple[str, str]]  # surface -> (base, kind)
     not_counted: dict[str, str]  # surface -> base
-    currencies: dict[tuple[str, ...], tuple[str, Decimal]]  # token key -> (code, multiplier)
-    prefix_currencies: dict[tuple[str, ...], tuple[str, Decimal]]
-    currency_len: int
-    qualifiers: dict[tuple[str, ...], tuple[bool, str | None]]
-    qualifier_len: int
+    currencies: PhraseTable[tuple[str, Decimal]]  # -> (code, multiplier)
+    prefix_currencies: PhraseTable[tuple[str, Decimal]]
+    qualifiers: PhraseTable[tuple[bool, str | None]]  # -> (approximate, bound)
     labels: dict[str, str]  # word -> figures | dates | both
     stopwords: dict[str, str]  # word -> role
 
@@ -135,43 +175,15 @@ def lexicon() -> Lexicon:
     return Lexicon(
         units=units,
         not_counted=not_counted,
-        currencies=currencies,
-        prefix_currencies=prefixes,
-        currency_len=max((len(key) for key in currencies), default=1),
-        qualifiers=qualifiers,
-        qualifier_len=max((len(key) for key in qualifiers), default=1),
+        currencies=PhraseTable.build(currencies),
+        prefix_currencies=PhraseTable.build(prefixes),
+        qualifiers=PhraseTable.build(qualifiers),
         labels=labels,
         stopwords=stopwords,
     )
 
 
 # ------------------------------------------------------------------------------ helpers
-
-
-_V = TypeVar("_V")
-
-
-def _match_forward(
-    tokens: Sequence[Token], j: int, phrases: Mapping[tuple[str, ...], _V], longest: int
-) -> tuple[_V, int] | None:
-    """The longest phrase starting at token j -> (its value, index after it)."""
-    for length in range(min(longest, len(tokens) - j), 0, -1):
-        found = phrases.get(tuple(tokens[j + m].low for m in range(length)))
-        if found is not None:
-            return found, j + length
-    return None
-
-
-def _match_backward(
-    tokens: Sequence[Token], i: int, phrases: Mapping[tuple[str, ...], _V], longest: int,
-    floor: int,
-) -> tuple[_V, int] | None:
-    """The longest phrase ending right before token i -> (its value, its first index)."""
-    for length in range(min(longest, i - floor), 0, -1):
-        found = phrases.get(tuple(tokens[i - length + m].low for m in range(length)))
-        if found is not None:
-            return found, i - length
-    return None
 
 
 def labelled(tokens: Sequence[Token], i: int, lex: Lexicon, blocks: str) -> bool:
@@ -207,7 +219,7 @@ def _content_word(token: Token, lex: Lexicon) -> bool:
         token.kind == "word"
         and len(token.low) >= 2
         and _stop_role(token, lex) is None
-        and (token.low,) not in lex.qualifiers
+        and (token.low,) not in lex.qualifiers.phrases
         and word_number(token.low) is None
         and token.low not in lex.labels
     )
@@ -258,6 +270,19 @@ class _Unit:
     multiplier: Decimal
     next: int
     noun_kind: str  # percent | money | count | measure
+    cut: int | None = None  # char offset where a glued footnote mark starts ("procent3")
+
+
+def _footnoted(token: Token, lex: Lexicon) -> _Unit | None:
+    """A percent word or counted noun with a footnote number glued on ("procent3")."""
+    if token.kind != "word" or not token.low[-1:].isdigit():
+        return None
+    bare = token.low.rstrip("0123456789")
+    entry = lex.units.get(bare)
+    if entry is None or entry[1] == "measure":
+        return None  # "km2" and friends are listed whole; "år3" is no unit at all
+    kind = "percent" if entry[1] == "percent" else "quantity"
+    return _Unit(kind, entry[0], Decimal(1), 0, entry[1], token.start + len(bare))
 
 
 def _read_unit(
@@ -267,7 +292,7 @@ def _read_unit(
     n = len(tokens)
     if j >= n:
         return None
-    currency = _match_forward(tokens, j, lex.currencies, lex.currency_len)
+    currency = lex.currencies.forward(tokens, j)
     if currency is not None:
         (code, multiplier), after = currency
         return _Unit("money", code, multiplier, after, "money")
@@ -287,6 +312,11 @@ def _read_unit(
         return None
     if token.low in lex.not_counted:
         return _NOT_COUNTED
+    footnoted = _footnoted(token, lex) if entry is None else None
+    if footnoted is not None:
+        if footnoted.noun_kind == "count" and not count_ok:
+            return None
+        return replace(footnoted, next=j + 1)
     if entry is not None:
         if entry[1] == "count" and not count_ok:
             return None
@@ -363,6 +393,33 @@ def _read_per(tokens: Sequence[Token], j: int, lex: Lexicon) -> tuple[str | None
     return None, j
 
 
+def _line_broken(tokens: Sequence[Token], k: int) -> bool:
+    """Token k continues a word hyphenated across a line break ("stadsde-\nlarna")."""
+    return (
+        k >= 2
+        and "\n" in tokens[k].gap
+        and tokens[k - 1].text == "-"
+        and tokens[k - 1].gap == ""
+        and tokens[k - 2].kind == "word"
+    )
+
+
+def _word_forward(tokens: Sequence[Token], k: int) -> tuple[str, int]:
+    """The word at token k, joined over a line-break hyphen -> (text, its last index)."""
+    if k + 2 < len(tokens) and tokens[k + 2].kind == "word" and _line_broken(tokens, k + 2):
+        return tokens[k].text + tokens[k + 2].text, k + 2
+    return tokens[k].text, k
+
+
+def _word_backward(tokens: Sequence[Token], k: int) -> str:
+    if _line_broken(tokens, k):
+        return tokens[k - 2].text + tokens[k].text
+    return tokens[k].text
+
+
+_GENITIVE_ENDINGS = ("ens", "ets", "nas", "arnas", "ernas", "ornas")
+
+
 def _context(
     text: str, tokens: Sequence[Token], first: int, after: int, lex: Lexicon,
     substance: str | None,
@@ -375,13 +432,14 @@ def _context(
         while k < n and skipped < 2 and _stop_role(tokens[k], lex) == "determiner":
             k, skipped = k + 1, skipped + 1
         if k < n and _content_word(tokens[k], lex):
-            end = k
-            genitive = tokens[k].low.endswith("s") and (
-                ":" in tokens[k].text or tokens[k].text[:1].isupper()
+            word, last = _word_forward(tokens, k)
+            genitive = word.endswith("s") and (
+                ":" in word or word[:1].isupper() or word.endswith(_GENITIVE_ENDINGS)
             )
-            if genitive and k + 1 < n and _content_word(tokens[k + 1], lex):
-                end = k + 1  # "EU:s BNP"
-            return text[tokens[k].start : tokens[end].end]
+            if genitive and last + 1 < n and _content_word(tokens[last + 1], lex):
+                owned, _ = _word_forward(tokens, last + 1)
+                return f"{word} {owned}"  # "EU:s BNP", "fondens medel"
+            return word
     if substance is not None:
         return substance
     if first >= 2 and tokens[first - 1].low in ("på", "om", "med"):
@@ -389,10 +447,10 @@ def _context(
         if _content_word(word, lex) and word.text[:1].islower():
             # After "med" a verb of change is likely ("ökade med"): keep only nouns.
             if tokens[first - 1].low == "med" and word.low.endswith(
-                ("ade", "de", "te", "at", "it", "tt", "er", "ar")
+                ("ade", "de", "te", "at", "it", "tt", "rt", "er", "ar")
             ):
                 return None
-            return word.text
+            return _word_backward(tokens, first - 2)
     return None
 
 
@@ -407,12 +465,12 @@ def _could_start(token: Token, lex: Lexicon) -> bool:
     if token.kind == "num":
         return True
     if token.kind == "other":
-        return token.text in SIGNS or (token.low,) in lex.prefix_currencies
+        return token.text in SIGNS or token.low in lex.prefix_currencies.firsts
     return (
         token.low in ("mellan", "från")
         or "-" in token.low  # "tre-fyra"
         or token.low in number_words()
-        or (token.low,) in lex.prefix_currencies
+        or token.low in lex.prefix_currencies.firsts
         or word_number(token.low) is not None
     )
 
@@ -422,40 +480,28 @@ def _float(value: Decimal) -> float:
 
 
 def _hit(
-    text: str, tokens: Sequence[Token], first: int, last: int, **fields: object
+    text: str, tokens: Sequence[Token], first: int, last: int, cut: int | None = None,
+    **fields: object,
 ) -> FigureHit:
-    start, end = tokens[first].start, tokens[last].end
+    start, end = tokens[first].start, (tokens[last].end if cut is None else cut)
     return FigureHit(start=start, end=end, text=text[start:end], **fields)  # type: ignore[arg-type]
 
 
 def _qualifier(
     tokens: Sequence[Token], i: int, lex: Lexicon, floor: int
 ) -> tuple[bool, str | None, int]:
-    found = _match_backward(tokens, i, lex.qualifiers, lex.qualifier_len, floor)
+    found = lex.qualifiers.backward(tokens, i, floor)
     if found is None:
         return False, None, i
     (approximate, bound), first = found
     return approximate, bound, first
 
 
-def _fraction_at(
-    text: str, tokens: Sequence[Token], i: int, floor: int, lex: Lexicon
-) -> tuple[list[FigureHit], int] | None:
-    """ "hälften" -> 50 percent; "en tredjedel" -> 33.33; "två tredjedelar" -> 66.67."""
-    words = number_words()
-    entry = words.get(tokens[i].low)
-    if entry is not None and entry.type == "half_of":
-        value, after = entry.value, i + 1
-    else:
-        number = read_number(tokens, i)
-        if number is None or number.approximate or number.glued_word:
-            return None
-        if number.next >= len(tokens) or tokens[number.next].kind != "word":
-            return None
-        fraction = words.get(tokens[number.next].low)
-        if fraction is None or fraction.type != "fraction" or fraction.value == 0:
-            return None
-        value, after = number.value * 100 / fraction.value, number.next + 1
+def _fraction_hit(
+    text: str, tokens: Sequence[Token], i: int, after: int, value: Decimal, floor: int,
+    lex: Lexicon,
+) -> tuple[list[FigureHit], int]:
+    """A fraction as a percent: "hälften" -> 50; "en tredjedel" -> 33.33; "två tredjedelar"."""
     approximate, bound, first = _qualifier(tokens, i, lex, floor)
     hit = _hit(
         text, tokens, first, after - 1, kind="percent", value=round(_float(value), 2),
@@ -463,6 +509,16 @@ def _fraction_at(
         context=_context(text, tokens, first, after, lex, None),
     )
     return [hit], after
+
+
+def _fraction_of(tokens: Sequence[Token], number: NumberRead) -> Decimal | None:
+    """The percent a number makes with the fraction word after it ("två tredjedelar")."""
+    if number.approximate or number.glued_word or number.next >= len(tokens):
+        return None
+    fraction = number_words().get(tokens[number.next].low)
+    if fraction is None or fraction.type != "fraction" or fraction.value == 0:
+        return None
+    return number.value * 100 / fraction.value
 
 
 def _word_range(tokens: Sequence[Token], i: int) -> tuple[Decimal, Decimal] | None:
@@ -485,16 +541,16 @@ def _figure_at(
     opener = tokens[i].low if tokens[i].low in ("mellan", "från") else None
     if opener is not None:
         k += 1
-    prefix = _match_forward(tokens, k, lex.prefix_currencies, lex.currency_len)
+    prefix = lex.prefix_currencies.forward(tokens, k)
     prefix_currency: tuple[str, Decimal] | None = None
     if prefix is not None:
         prefix_currency, k = prefix
     if k >= n or labelled(tokens, i, lex, "figures"):
         return None
-    if opener is None and prefix_currency is None:
-        fraction = _fraction_at(text, tokens, k, floor, lex)
-        if fraction is not None:
-            return fraction
+    plain = opener is None and prefix_currency is None
+    half = number_words().get(tokens[k].low)
+    if plain and half is not None and half.type == "half_of":
+        return _fraction_hit(text, tokens, i, k + 1, half.value, floor, lex)  # "hälften"
 
     low_value: Decimal
     high_value: Decimal | None = None
@@ -508,6 +564,9 @@ def _figure_at(
         first_number = read_number(tokens, k)
         if first_number is None:
             return None
+        fraction = _fraction_of(tokens, first_number) if plain else None
+        if fraction is not None:
+            return _fraction_hit(text, tokens, i, first_number.next + 1, fraction, floor, lex)
         low_value = first_number.value
         article, year_like = first_number.article, first_number.year_like
         glued_word, approximate = first_number.glued_word, first_number.approximate
@@ -555,7 +614,7 @@ def _figure_at(
     if unit.next < n and tokens[unit.next].text == "§":
         return None
 
-    per, end = _read_per(tokens, unit.next, lex)
+    per, end = _read_per(tokens, unit.next, lex) if unit.cut is None else (None, unit.next)
     substance = None
     if per is None and unit.noun_kind == "measure" and unit.next < n:
         # "4 000 ton koldioxid per år": the substance sits between the unit and the rate.
@@ -583,7 +642,7 @@ def _figure_at(
         parts.append((high_value, scale_high if scale_high is not None else scale_low, "high"))
     hits = [
         _hit(
-            text, tokens, first, end - 1, kind=unit.kind, value=amount(value, scale),
+            text, tokens, first, end - 1, cut=unit.cut, kind=unit.kind, value=amount(value, scale),
             unit=unit.unit, per=per, approximate=approximate, bound=bound, range_part=part,
             context=context,
         )

@@ -34,6 +34,7 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "models" / "figures"
 # Characters that may separate thousands groups (one of them, exactly once per gap).
 GROUP_SEPARATORS = frozenset({" ", "\u00a0", "\u202f", "\u2009"})
 SIGNS = {"-": -1, "\u2212": -1, "+": 1}
+MAX_DIGITS = 18  # longer digit runs (integer or decimal part) are identifiers, not amounts
 # Brackets and quotes may stand glued before a number without making it part of a code.
 OPENERS = frozenset("([{\"'«»“”‘’")
 
@@ -138,8 +139,10 @@ def number_words() -> dict[str, NumberWord]:
 # ------------------------------------------------------------------------------ tokens
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
+    """One token; never mutated after `tokenize` (not frozen only because that is slower)."""
+
     kind: str  # "num" (ASCII digits) | "word" | "other" (one character)
     start: int
     end: int
@@ -148,29 +151,37 @@ class Token:
     gap: str  # the whitespace between the previous token and this one ("" = glued)
 
 
-# One alternation, no nested quantifiers over the same characters: linear time.
+# One alternation, no nested quantifiers over the same characters: linear time. Every
+# character falls in exactly one piece, so offsets are running sums of piece lengths.
 # A word may hold inner hyphens/colons/apostrophes ("EU-länder", "EU:s", "c:a") and end in
 # digits ("km2", "PO2", "år3"), so glued footnote digits never look like a number.
-_TOKEN_RE = re.compile(
-    r"(?P<num>[0-9]+)"
-    r"|(?P<word>[^\W\d_]+(?:[-:'’][^\W\d_]+)*[0-9]*)"
-    r"|(?P<space>\s+)"
-    r"|(?P<other>.)",
+_PIECE_RE = re.compile(
+    r"[0-9]+|[^\W\d_]+(?:[-:'’][^\W\d_]+)*[0-9]*|\s+|.",
     re.DOTALL,
 )
+_WORD_START = re.compile(r"[^\W\d_]")
 
 
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
+    append = tokens.append
+    position = 0
     gap = ""
-    for match in _TOKEN_RE.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind == "space":
-            gap = match.group()
-            continue
-        piece = match.group()
-        tokens.append(Token(kind, match.start(), match.end(), piece, piece.lower(), gap))
-        gap = ""
+    for piece in _PIECE_RE.findall(text):
+        end = position + len(piece)
+        first = piece[0]
+        if first.isspace():
+            gap = piece
+        else:
+            if "0" <= first <= "9":
+                kind = "num"
+            elif len(piece) > 1 or _WORD_START.match(first):
+                kind = "word"
+            else:
+                kind = "other"
+            append(Token(kind, position, end, piece, piece.lower(), gap))
+            gap = ""
+        position = end
     return tokens
 
 
@@ -311,11 +322,15 @@ def _read_digits(tokens: Sequence[Token], i: int, after_dash: bool) -> NumberRea
     digits = tokens[k].text
     if len(digits) > 1 and digits[0] == "0":
         return None  # "08", "010", "00394": phone prefixes and codes, not amounts
+    if len(digits) > MAX_DIGITS:
+        return None  # a digit run this long is an identifier, not an amount
     k += 1
     grouped = False
     if len(digits) <= 3:
         separator: str | None = None
-        while k < n:
+        # Bounded: more groups than an amount can have is a list or a code, and the bound
+        # keeps a long run of "100 100 100 …" linear.
+        while k < n and len(digits) <= MAX_DIGITS:
             tok = tokens[k]
             if (
                 tok.kind == "num"
@@ -369,6 +384,8 @@ def _read_digits(tokens: Sequence[Token], i: int, after_dash: bool) -> NumberRea
                 return None  # "45-åring", "2020-strategin"
             approximate = True  # "ett 20-tal"
             k += 2
+    if len(digits) > MAX_DIGITS or len(fraction) > MAX_DIGITS:
+        return None
     value = Decimal(digits + ("." + fraction if fraction else "")) * sign
     year_like = (
         sign == 1 and not grouped and not fraction and len(digits) == 4
