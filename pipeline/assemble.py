@@ -107,6 +107,7 @@ def _grouped(document: SourceDocument, entities: list[dict[str, Any]], field: st
             key = (label.casefold(),)
             value = {"name": label, "kind": payload.get("kind")}
             if payload.get("canonical"):
+                value["canonical"] = payload["canonical"]
                 key = (payload["canonical"].casefold(),)
         group = groups.setdefault(key, {**value, "mentions": []})
         mention = _mention(document, entity["start"], entity["end"])

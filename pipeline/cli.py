@@ -34,55 +34,177 @@ def _fail_usage(message: str) -> None:
 
 @app.command()
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.pdf, .txt, .md).")],
+    paths: Annotated[
+        Optional[list[str]],  # noqa: UP045  (typer needs Optional for an optional list)
+        typer.Argument(
+            help="Files, folders (searched recursively) or glob patterns like 'in/**/*.pdf'.",
+            show_default=False,
+        ),
+    ] = None,
     out_dir: Annotated[
         str, typer.Option("--out", "-o", help="Output folder, or - for JSONL on stdout.")
     ] = str(DEFAULT_OUT),
-    pdf_backend: Annotated[
-        str | None, typer.Option(help="PDF backend: pdfium or pdfplumber.")
+    from_list: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--from-list", help="Read more paths from FILE (- = stdin), one a line."),
+    ] = None,
+    workers: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--workers", "-j", help="Worker processes (default: CPU cores; 0 = in this process)."
+        ),
+    ] = None,
+    timeout: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option(help="Give up on a document after this many seconds (default: no limit)."),
     ] = None,
     max_pages: Annotated[
-        int | None, typer.Option(help="Read at most this many pages per PDF.")
+        Optional[int],  # noqa: UP045
+        typer.Option(help="Read at most this many pages per PDF."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Re-extract every input, ignoring the cache.")
+    ] = False,
+    executor: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="local (default) or dask (default with --scheduler)."),
+    ] = None,
+    scheduler: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786."),
+    ] = None,
+    pdf_backend: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="PDF backend: pdfium or pdfplumber."),
+    ] = None,
+    ocr: Annotated[
+        bool, typer.Option("--ocr/--no-ocr", help="OCR pages without a text layer.")
+    ] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = False,
 ) -> None:
-    """Extract case records; write records.jsonl and manifest.json (or stream with --out -)."""
-    from .batch import ExtractOptions, extract_paths, write_run
+    """Extract case records; write records.jsonl and manifest.json (or stream with --out -).
 
-    options = ExtractOptions(pdf_backend=pdf_backend, max_pages=max_pages)
-    started = time.perf_counter()
-    results = []
+    Unchanged inputs reuse the records of the previous run in the same output folder.
+    Exit status: 0 all inputs ok, 1 some failed (see the manifest), 2 usage error.
+    """
+    import os
+
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    from .batch import Batch, DocumentResult, ExtractOptions, parse_path_list
+
+    inputs = list(paths or [])
+    if from_list is not None:
+        try:
+            listed = (
+                sys.stdin.read()
+                if from_list == "-"
+                else Path(from_list).read_text(encoding="utf-8-sig")
+            )
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail_usage(f"{from_list}: cannot read the path list ({exc})")
+        inputs += parse_path_list(listed)
+    elif not inputs:
+        _fail_usage("give at least one file, folder or glob pattern (or --from-list FILE)")
+    stream = out_dir == "-"
     try:
-        for result in extract_paths(paths, options):
-            results.append(result)
-            if result.status == "error":
-                err.print(f"[red]error:[/red] {result.error}", markup=True)
-            elif result.status == "skipped" and not quiet:
-                err.print(f"skipped: {result.error}")
-            elif not quiet:
-                err.print(f"ok: {result.path} ({len(result.records)} cases)")
-            if out_dir == "-":
-                for record in result.records:
-                    sys.stdout.write(record.to_json_line() + "\n")
-                sys.stdout.flush()
+        batch = Batch(
+            inputs,
+            options=ExtractOptions(pdf_backend=pdf_backend, max_pages=max_pages, ocr=ocr),
+            workers=(os.cpu_count() or 1) if workers is None else workers,
+            timeout=timeout,
+            executor=executor or ("dask" if scheduler else "local"),  # type: ignore[arg-type]
+            scheduler=scheduler,
+            out_dir=None if stream else Path(out_dir),
+            force=force,
+        )
     except CasebookError as exc:
         _fail_usage(str(exc))
-    if out_dir != "-":
-        manifest = write_run(Path(out_dir), results, started=started)
-        if not quiet:
-            err.print(
-                f"{manifest['records']} records from {manifest['ok']} documents → {out_dir}"
-                f" ({manifest['errors']} errors, {manifest['skipped']} skipped)"
-            )
-    raise typer.Exit(1 if any(r.status == "error" for r in results) else 0)
+
+    # A bar on a terminal; plain lines (one per document) for logs and pipes.
+    bar = err.is_terminal and not quiet
+    progress = Progress(
+        TextColumn("extracting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not bar,
+    )
+    task = progress.add_task("extract", total=len(batch.items), detail="")
+    pages = records = 0
+    started = time.perf_counter()
+    waiting: dict[int, DocumentResult] = {}  # --out -: results waiting for their turn
+    next_index = 0
+
+    def report(result: DocumentResult) -> None:
+        if result.status == "error":
+            err.print(Text.assemble(("error: ", "red"), result.error or result.path))
+        elif quiet:
+            return
+        elif result.status == "skipped":
+            err.print(Text.assemble(("skipped: ", "yellow"), result.error or result.path))
+        elif not bar:
+            how = "cached" if result.cached else f"{result.pages or 0} p., {result.seconds:.1f} s"
+            err.print(f"ok: {result.path} ({result.cases} cases, {how})", markup=False)
+
+    try:
+        with batch:
+            for result in batch.results():
+                report(result)
+                pages += result.pages or 0
+                records += result.cases
+                done = len(batch.done)
+                rate = done / max(time.perf_counter() - started, 1e-9)
+                progress.update(
+                    task,
+                    completed=done,
+                    detail=f"docs · {pages} pages · {records} records · {rate:.1f} docs/s",
+                )
+                if bar and done == 1:
+                    progress.start()
+                if stream:
+                    waiting[result.index] = result
+                    while next_index in waiting:
+                        for line in waiting.pop(next_index).lines:
+                            sys.stdout.write(line + "\n")
+                        next_index += 1
+                    sys.stdout.flush()
+            progress.stop()
+            manifest = None if stream else batch.write()
+    except KeyboardInterrupt:
+        progress.stop()
+        err.print("interrupted: finished documents are cached; run again to resume")
+        raise typer.Exit(130) from None
+    except CasebookError as exc:
+        progress.stop()
+        _fail_usage(str(exc))
+    summary = batch.summary()
+    if not quiet:
+        where = "stdout" if manifest is None else out_dir
+        err.print(
+            f"{summary['records']} records from {summary['ok']} documents → {where}"
+            f" ({summary['errors']} errors, {summary['skipped']} skipped,"
+            f" {summary['cached']} unchanged)",
+            markup=False,
+        )
+    raise typer.Exit(1 if summary["errors"] else 0)
 
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of a case record."""
-    from .records import record_json_schema
+    """Print the JSON Schema of a case record (the bytes committed in schema/)."""
+    from .records import record_schema_text
 
-    out.print_json(json.dumps(record_json_schema(), ensure_ascii=False))
+    sys.stdout.write(record_schema_text())
 
 
 @app.command()

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from .errors import CasebookError
 from .outputs import write_atomic
-from .records import CaseRecord, Mention, record_json_schema
+from .records import CaseRecord, Mention, record_schema_text
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "case-record.schema.json"
 
@@ -576,7 +576,7 @@ def export_run(
 
 def schema_text() -> str:
     """The committed form of the record JSON Schema: sorted keys, 2-space indent, newline."""
-    return json.dumps(record_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return record_schema_text()
 
 
 def write_schema(path: Path = SCHEMA_PATH) -> Path:

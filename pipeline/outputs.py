@@ -10,6 +10,16 @@ from pathlib import Path
 from typing import Any
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+# Read once: os.umask can only be read by setting it, which is not thread-safe per call.
+_FILE_MODE = 0o666 & ~_umask()
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so a reader sees either the old or the new file, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -19,6 +29,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        # mkstemp creates 0600; outputs are meant to be shared like any other file.
+        os.chmod(temp_name, _FILE_MODE)
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

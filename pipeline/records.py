@@ -106,8 +106,11 @@ class DateValue(_Strict):
 
 
 class NamedEntity(_Strict):
-    name: str
-    kind: str | None = None
+    name: str = Field(description="as written, in nominative")
+    kind: str | None = Field(default=None, description="authority, university, region, …")
+    canonical: str | None = Field(
+        default=None, description="the listed full name this mention links to, when known"
+    )
     mentions: list[Mention] = Field(min_length=1)
 
 
@@ -163,3 +166,8 @@ def record_json_schema() -> dict[str, Any]:
     schema = CaseRecord.model_json_schema()
     schema["title"] = "CaseRecord"
     return schema
+
+
+def record_schema_text() -> str:
+    """The JSON Schema as committed under schema/: sorted keys, 2-space indent, newline."""
+    return json.dumps(record_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
