@@ -228,6 +228,12 @@ def _content_word(token: Token, lex: Lexicon) -> bool:
 _NOT_COUNTED = "not_counted"
 
 
+def _capitalised(word: str) -> bool:
+    """ "Förslag", "Karlstad": after a number a capitalised noun is a heading or a name
+    ("2.1 Förslag", "1 Karlstad" in a ranking), never the counted noun; "MWh" is fine."""
+    return word[:1].isupper() and word[1:2].islower()
+
+
 def _noun(token: Token, lex: Lexicon) -> tuple[str, str] | str | None:
     """(base, kind) of a counted/measured noun, _NOT_COUNTED for a duration, else None.
 
@@ -239,6 +245,8 @@ def _noun(token: Token, lex: Lexicon) -> tuple[str, str] | str | None:
     low = token.low
     if low in lex.not_counted:
         return _NOT_COUNTED
+    if _capitalised(token.text.rpartition("-")[2]):
+        return None
     entry = lex.units.get(low)
     if entry is not None:
         return entry if entry[1] != "percent" else None
@@ -252,13 +260,14 @@ def _noun(token: Token, lex: Lexicon) -> tuple[str, str] | str | None:
         if entry is not None and entry[1] == "count":
             return token.text[: len(head) + 1] + entry[0], "count"
         return None
-    # Closed compounds: a known head of at least four letters after a modifier of three.
+    # Closed compounds: a head noun of at least four letters after a modifier of three
+    # (short heads like "ort", "man", "bil" hide inside too many words: "transporter").
     for cut in range(3, len(low) - 3):
         tail = low[cut:]
         if tail in lex.not_counted:
             return _NOT_COUNTED
         entry = lex.units.get(tail)
-        if entry is not None and entry[1] == "count":
+        if entry is not None and entry[1] == "count" and len(entry[0]) >= 4:
             return token.text[:cut] + entry[0], "count"
     return None
 
@@ -275,7 +284,7 @@ class _Unit:
 
 def _footnoted(token: Token, lex: Lexicon) -> _Unit | None:
     """A percent word or counted noun with a footnote number glued on ("procent3")."""
-    if token.kind != "word" or not token.low[-1:].isdigit():
+    if token.kind != "word" or not token.low[-1:].isdigit() or _capitalised(token.text):
         return None
     bare = token.low.rstrip("0123456789")
     entry = lex.units.get(bare)
@@ -298,6 +307,8 @@ def _read_unit(
         return _Unit("money", code, multiplier, after, "money")
     token = tokens[j]
     entry = lex.units.get(token.low)
+    if entry is not None and _capitalised(token.text):
+        return None  # "100 Procent", "2.1 Förslag": table headers and headings
     if entry is not None and entry[1] == "percent":
         if (
             token.text == "%"
@@ -323,7 +334,9 @@ def _read_unit(
         if loose and entry[1] == "count" and _adjectival(token, lex) and j + 1 < n:
             # "30 nyanlända kvinnor": the participle is an adjective to the next noun.
             following = lex.units.get(tokens[j + 1].low)
-            if following is not None and following[1] == "count":
+            if following is not None and following[1] == "count" and not _capitalised(
+                tokens[j + 1].text
+            ):
                 return _Unit("quantity", following[0], Decimal(1), j + 2, "count")
         return _Unit("quantity", entry[0], Decimal(1), j + 1, entry[1])
     if not (loose and count_ok):
@@ -351,14 +364,14 @@ def _read_unit(
     return None
 
 
-def _per_word(low: str, lex: Lexicon, explicit: bool) -> str | None:
+def _per_word(low: str, lex: Lexicon) -> str | None:
+    """Base form of a known rate noun ("år", "invånare", "capita"); unknown words are not
+    rates ("per telefon" is a means, not a denominator)."""
     entry = lex.units.get(low)
     if entry is not None and entry[1] != "percent":
         return entry[0]
     if low in lex.not_counted:
         return lex.not_counted[low]
-    if explicit and low.isalpha() and low not in lex.stopwords and word_number(low) is None:
-        return low  # "per capita", "per kvadratmeter"
     return None
 
 
@@ -370,15 +383,15 @@ def _read_per(tokens: Sequence[Token], j: int, lex: Lexicon) -> tuple[str | None
     token = tokens[j]
     nxt = tokens[j + 1] if j + 1 < n and tokens[j + 1].kind == "word" else None
     if token.low == "per" and nxt is not None:
-        first = _per_word(nxt.low, lex, explicit=True)
+        first = _per_word(nxt.low, lex)
         if first is not None:
             if low_at(tokens, j + 2) == "och" and j + 3 < n:
-                second = _per_word(tokens[j + 3].low, lex, explicit=False)
+                second = _per_word(tokens[j + 3].low, lex)
                 if second is not None:
                     return f"{first} och {second}", j + 4  # "per invånare och år"
             return first, j + 2
     if token.text == "/" and nxt is not None:
-        base = _per_word(nxt.low, lex, explicit=False)
+        base = _per_word(nxt.low, lex)
         if base is not None:
             return base, j + 2
     if token.low in ("om", "i") and nxt is not None:
@@ -431,8 +444,18 @@ def _context(
         skipped = 0
         while k < n and skipped < 2 and _stop_role(tokens[k], lex) == "determiner":
             k, skipped = k + 1, skipped + 1
+        adjective_start = k
+        while (
+            k - adjective_start < 1
+            and k + 1 < n
+            and _adjectival(tokens[k], lex)
+            and _content_word(tokens[k + 1], lex)
+        ):
+            k += 1  # "av de totala kostnaderna" -> "totala kostnaderna"
         if k < n and _content_word(tokens[k], lex):
             word, last = _word_forward(tokens, k)
+            if k > adjective_start:
+                word = text[tokens[adjective_start].start : tokens[k].start] + word
             genitive = word.endswith("s") and (
                 ":" in word or word[:1].isupper() or word.endswith(_GENITIVE_ENDINGS)
             )
@@ -444,7 +467,8 @@ def _context(
         return substance
     if first >= 2 and tokens[first - 1].low in ("på", "om", "med"):
         word = tokens[first - 2]
-        if _content_word(word, lex) and word.text[:1].islower():
+        # Passive verbs end in -as ("kan jämföras med"): not what a figure is of.
+        if _content_word(word, lex) and word.text[:1].islower() and not word.low.endswith("as"):
             # After "med" a verb of change is likely ("ökade med"): keep only nouns.
             if tokens[first - 1].low == "med" and word.low.endswith(
                 ("ade", "de", "te", "at", "it", "tt", "rt", "er", "ar")
@@ -590,8 +614,9 @@ def _figure_at(
             high_value = second.value
             approximate = approximate or second.approximate
             glued_word = second.glued_word
+            if year_like and second.year_like:
+                return None  # "2023-2025 ha": a period heading, not a range of amounts
             scale_high, j = read_scale(tokens, second.next)
-            year_like = year_like and second.year_like
     if high_value is not None and scale_high is not None and scale_low is None and (
         low_value <= high_value
     ):

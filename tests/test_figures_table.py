@@ -28,6 +28,7 @@ def sample_path() -> Path:
 
 
 def unescape(phrase: str) -> str:
+    phrase = phrase.replace("\\n", "\n")
     return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), phrase)
 
 
