@@ -240,3 +240,90 @@ def test_municipality_forms(municipalities):
     for row in rows:
         if row["kind"] == "genitive" and row["form"] in names:
             assert row["form"][-1] in "sxz", row
+
+
+# -- the other entity data files (models/places, organisations, funds, priorities) ----------
+
+MODELS = Path(__file__).parents[1] / "models"
+
+
+def read_any(path: Path) -> list[dict[str, str]]:
+    """Rows of a TSV that may start with '#' comment lines."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = [line for line in lines if not line.startswith("#")]
+    width = len(lines[0].split("\t"))
+    for number, line in enumerate(lines, start=1):
+        assert len(line.split("\t")) == width, f"{path.name}:{number}: wrong number of fields"
+        assert all(field == field.strip() for field in line.split("\t")), (
+            f"{path.name}:{number}: stray whitespace"
+        )
+    return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def test_place_cues_and_given_names(municipalities):
+    cues = read_any(MODELS / "places" / "cues.tsv")
+    assert {row["cue"] for row in cues} == {
+        "preposition",
+        "list_intro",
+        "municipal",
+        "org_head",
+        "person_title",
+        "programme_context",
+    }
+    assert all(row["word"] == row["word"].lower() for row in cues)
+    names = [row["name"] for row in read_any(MODELS / "places" / "given_names.tsv")]
+    assert len(names) == len(set(names)) >= 150
+    assert {"Karin", "Anna", "Lars", "Nora"} <= set(names)
+
+
+def test_organisation_list():
+    rows = read_any(MODELS / "organisations" / "organisations.tsv")
+    kinds = {
+        "authority",
+        "managing_authority",
+        "university",
+        "ngo",
+        "association",
+        "company",
+        "eu",
+        "international",
+    }
+    forms: list[str] = []
+    for row in rows:
+        assert row["kind"] in kinds, row
+        forms += [row["name"], *[a for a in row["aliases"].split("|") if a]]
+    assert len(forms) == len(set(forms)), [f for f in forms if forms.count(f) > 1]
+    names = {row["name"]: row for row in rows}
+    # The managing authorities and every state university named in DESIGN.md / the issue.
+    assert names["Svenska ESF-rådet"]["kind"] == "managing_authority"
+    for university in (
+        "Uppsala universitet",
+        "Lunds universitet",
+        "Göteborgs universitet",
+        "Stockholms universitet",
+        "Umeå universitet",
+        "Linköpings universitet",
+        "Karolinska institutet",
+        "Kungliga Tekniska högskolan",
+        "Luleå tekniska universitet",
+        "Sveriges lantbruksuniversitet",
+        "Karlstads universitet",
+        "Linnéuniversitetet",
+        "Örebro universitet",
+        "Mittuniversitetet",
+        "Malmö universitet",
+        "Mälardalens universitet",
+    ):
+        assert names[university]["kind"] == "university", university
+    # Generic bodies and the EU itself are never listed (DESIGN.md).
+    assert not {"EU", "Regeringen", "Kommunstyrelsen", "kommissionen"} & set(forms)
+
+
+def test_fund_codes_match_the_record_contract():
+    from typing import get_args
+
+    from pipeline.records import FundCode
+
+    rows = read_any(MODELS / "funds" / "funds.tsv")
+    assert [row["code"] for row in rows] == list(get_args(FundCode))
+    assert all(row["name"] and row["name_en"] for row in rows)

@@ -20,13 +20,32 @@ SPAN_KEYS = {
     "negated": "cb_negated",
 }
 
+
+def _payload_key(span: Span) -> tuple[str, int, int, str, str]:
+    return ("casebook", span.start_char, span.end_char, span.label_, span.kb_id_)
+
+
+def _get_payload(span: Span) -> dict[str, Any] | None:
+    return span.doc.user_data.get(_payload_key(span))
+
+
+def _set_payload(span: Span, value: dict[str, Any] | None) -> None:
+    span.doc.user_data[_payload_key(span)] = value
+
+
 if not Span.has_extension("cb"):
     # Payload of a casebook span: canonical value, code, exact char offsets, extra fields.
-    Span.set_extension("cb", default=None)
+    # Keyed by offsets, label and kb_id: spaCy's own span extension storage is keyed by the
+    # offsets only, so a fund and a theme over the same word would share one payload.
+    Span.set_extension("cb", getter=_get_payload, setter=_set_payload)
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
 SENTENCE_END = frozenset({".", "!", "?", ";"})
 NEGATIONS = frozenset({"inte", "ej", "icke", "aldrig", "ingen", "inget", "inga"})
+# "inte bara", "inte minst": no negation of what follows.
+NOT_NEGATING_NEXT = frozenset({"bara", "enbart", "endast", "minst", "blott"})
+# A negation does not reach past a contrast: "inget stöd från X, men från Landsbygdsfonden".
+CLAUSE_BREAKS = frozenset({"men", "utan", "däremot", "dock", "medan", ";", ":"})
 
 
 def add_span(
@@ -86,10 +105,18 @@ def sentence_bounds(token: Token) -> tuple[int, int]:
 
 
 def is_negated(span: Span, window: int = 8) -> bool:
-    """A negation cue shortly before the span in its sentence ("får inte stöd från X")."""
+    """A negation cue shortly before the span in its clause ("får inte stöd från X")."""
+    doc = span.doc
     sentence_start, _ = sentence_bounds(span[0])
     first = max(sentence_start, span.start - window)
-    return any(token.lower_ in NEGATIONS for token in span.doc[first : span.start])
+    for index in range(span.start - 1, first - 1, -1):
+        token = doc[index]
+        if token.lower_ in CLAUSE_BREAKS:
+            return False
+        if token.lower_ in NEGATIONS:
+            following = doc[index + 1] if index + 1 < len(doc) else None
+            return following is None or following.lower_ not in NOT_NEGATING_NEXT
+    return False
 
 
 def overlaps(span: Span, others: list[Span]) -> bool:

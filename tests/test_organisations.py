@@ -1,0 +1,135 @@
+"""Organisations: listed names, structural cues, nominative names, and what is not one."""
+
+import pytest
+
+from pipeline import extract_text
+
+
+def record(text: str):
+    records = extract_text(text)
+    assert len(records) == 1
+    return records[0]
+
+
+def organisations(text: str) -> list[str]:
+    return [org.name for org in record(text).organisations]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Authorities and the managing authorities.
+        ("Tillväxtverket har lyft fram dem som förebilder.", ["Tillväxtverket"]),
+        (
+            "Projektet drivs med Arbetsförmedlingen och Försäkringskassan.",
+            ["Arbetsförmedlingen", "Försäkringskassan"],
+        ),
+        ("Svenska ESF-rådet beviljade projektet.", ["Svenska ESF-rådet"]),
+        ("Naturvårdsverket och SMHI har bidragit.", ["Naturvårdsverket", "SMHI"]),
+        ("Havs- och vattenmyndigheten har följt projektet.", ["Havs- och vattenmyndigheten"]),
+        # County administrative boards.
+        (
+            "Länsstyrelsen i Jönköpings län har samordnat arbetet.",
+            ["Länsstyrelsen i Jönköpings län"],
+        ),
+        ("Länsstyrelsen Västernorrland har handlagt ansökan.", ["Länsstyrelsen Västernorrland"]),
+        ("Länsstyrelsen i Skåne följer arbetet.", ["Länsstyrelsen i Skåne"]),
+        # Universities and colleges, in any capitalisation of the later words.
+        ("Forskare vid Göteborgs universitet deltar.", ["Göteborgs universitet"]),
+        ("KTH och Karolinska Institutet ger stöd.", ["KTH", "Karolinska Institutet"]),
+        ("Högskolan i Halmstad gjorde uppföljningen.", ["Högskolan i Halmstad"]),
+        ("Jönköping University erbjöd kartläggning.", ["Jönköping University"]),
+        ("Blekinge tekniska högskola har bidragit.", ["Blekinge tekniska högskola"]),
+        ("Mittuniversitetet och Linnéuniversitetet.", ["Mittuniversitetet", "Linnéuniversitetet"]),
+        # Regions.
+        ("Region Skåne bidrar med medfinansiering.", ["Region Skåne"]),
+        ("Västra Götalandsregionen står som medfinansiär.", ["Västra Götalandsregionen"]),
+        ("Region Jämtland Härjedalen leder arbetet.", ["Region Jämtland Härjedalen"]),
+        # NGOs, associations, EU institutions.
+        ("Samarbetet sker främst med Röda korset.", ["Röda korset"]),
+        ("Coompanion och SKR har stöttat företagen.", ["Coompanion", "SKR"]),
+        ("Europeiska kommissionen godkände programmet.", ["Europeiska kommissionen"]),
+        ("Riksidrottsförbundet deltar i projektet.", ["Riksidrottsförbundet"]),
+        ("Skaraborgs Kommunalförbund driver arbetet.", ["Skaraborgs Kommunalförbund"]),
+        # Companies: legal form, list, type nouns.
+        ("Sandvik AB är den största arbetsgivaren.", ["Sandvik AB"]),
+        ("Tillsammans med Volvo Bussar testas nya bussar.", ["Volvo Bussar"]),
+        ("Arbetet sker med teknikföretaget ABB och skogsbolaget SCA.", ["ABB", "SCA"]),
+        ("Skogsägarföreningen Södra är med.", ["Södra"]),
+        ("När företaget Cementa planerar att fånga in koldioxid.", ["Cementa"]),
+        ("Den finska myndigheten FPA deltar.", ["FPA"]),
+        ("Det kommunala bolaget Borås Energi och Miljö deltar.", ["Borås Energi och Miljö"]),
+        (
+            "Branschorganisationen Skogsindustrierna och forskningsinstitutet RISE.",
+            ["Skogsindustrierna", "RISE"],
+        ),
+        # The agent of a project.
+        ("Projektet Idéslussen ägs av Innovatum i Trollhättan.", ["Innovatum"]),
+    ],
+)
+def test_organisation_names(text, expected):
+    assert organisations(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("LKAB:s gruvdrift flyttar stadskärnan.", "LKAB"),
+        ("Tillväxtverkets utvärdering visar resultat.", "Tillväxtverket"),
+        ("ESF-rådets kontor i Västerås.", "ESF-rådet"),
+        ("Region Skånes beslut kom i maj.", "Region Skåne"),
+        ("Västra Götalandsregionens anslag.", "Västra Götalandsregionen"),
+    ],
+)
+def test_names_are_nominative(text, name):
+    assert organisations(text) == [name]
+
+
+def test_alias_links_to_canonical_name_but_keeps_written_name():
+    found = record("ESF-rådet beviljade medel. Svenska ESF-rådet följde upp.").organisations
+    assert [(org.name, [m.text for m in org.mentions]) for org in found] == [
+        ("ESF-rådet", ["ESF-rådet", "Svenska ESF-rådet"])
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Municipal organisations are cities.
+        "Uppsala kommun och Malmö stad driver projektet.",
+        "Göteborgs Stad och Helsingborgs stad samarbetar.",
+        "Projektet leds av Öckerö kommun.",
+        "Projektet drivs av Malmö stad.",
+        # Generic bodies and the EU itself.
+        "Kommunstyrelsen har antagit en plan och regeringen har beslutat.",
+        "Strukturfondspartnerskapet beslutar om utlysningar inom EU.",
+        "Länsstyrelsen har samordnat arbetet.",
+        "Nätverket träffas regelbundet.",
+        "Programområdet omfattar två län.",
+        # People and places after an agent cue.
+        "Utvärderingen leddes av professor Karin Lund.",
+        "Projektet ägs av Gällivare kommun.",
+    ],
+)
+def test_not_an_organisation(text):
+    assert organisations(text) == []
+
+
+def test_county_body_gives_region_but_university_does_not_give_city():
+    found = record("Luleå tekniska universitet och Region Norrbotten samarbetar.")
+    assert [org.name for org in found.organisations] == [
+        "Luleå tekniska universitet",
+        "Region Norrbotten",
+    ]
+    assert [r.name for r in found.regions] == ["Norrbottens län"]
+    assert found.cities == []
+
+
+def test_organisation_kinds():
+    found = record("Tillväxtverket, Umeå universitet, Coompanion och Sandvik AB.").organisations
+    assert [(org.name, org.kind) for org in found] == [
+        ("Tillväxtverket", "authority"),
+        ("Umeå universitet", "university"),
+        ("Coompanion", "association"),
+        ("Sandvik AB", "company"),
+    ]
