@@ -388,6 +388,8 @@ def sweden_map(cities: Sequence[tuple[str, float, float, int]]) -> str:
     labels: list[tuple[float, float, float, float]] = []
 
     def free(box: tuple[float, float, float, float], own: str) -> bool:
+        if box[0] < 1 or box[2] > width - 1 or box[1] < 1 or box[3] > height - 1:
+            return False
         others = [b for n, b in boxes.items() if n != own] + labels
         return not any(
             box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in others
@@ -398,7 +400,7 @@ def sweden_map(cities: Sequence[tuple[str, float, float, int]]) -> str:
             f'<g class="city"><title>{esc(name)}: {count} case{"s" if count != 1 else ""}</title>'
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}"/>'
         )
-        width_px = 6.2 * len(name)
+        width_px = 6.6 * len(name) + 4  # generous: labels must not leave the map
         for lx, ly, anchor in (
             (x + radius + 3, y + 4, "start"),
             (x - radius - 3, y + 4, "end"),
