@@ -905,3 +905,58 @@ def apply_corrections(
         data[index]["reviewed"] = True
         result[index] = CaseRecord.model_validate(data[index])
     return result, report
+
+
+class CorrectionSession:
+    """One set of decisions applied to a run document by document, as a batch writes it.
+
+    `apply_lines` takes one document's JSONL record lines and returns them corrected
+    (unchanged lines when no decision concerns them); `report()` then covers every decision,
+    including those whose record never came by ("not in this run").
+    """
+
+    def __init__(
+        self,
+        corrections: Sequence[Correction],
+        texts: Mapping[str, str | SourceDocument] | None = None,
+        *,
+        ingest: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.corrections = list(corrections)
+        self.texts = texts
+        self.ingest = ingest
+        self._outcomes: dict[int, Outcome] = {}
+
+    def _concerned(self, records: Sequence[CaseRecord]) -> list[int]:
+        by_id = {record.record_id: index for index, record in enumerate(records)}
+        return [
+            number
+            for number, correction in enumerate(self.corrections)
+            if number not in self._outcomes
+            and _find_record(records, by_id, correction)[0] is not None
+        ]
+
+    def apply(self, records: Sequence[CaseRecord]) -> list[CaseRecord]:
+        concerned = self._concerned(records)
+        if not concerned:
+            return list(records)
+        chosen = [self.corrections[number] for number in concerned]
+        result, report = apply_corrections(records, chosen, self.texts, ingest=self.ingest)
+        for number, outcome in zip(concerned, report.outcomes, strict=True):
+            self._outcomes[number] = outcome
+        return result
+
+    def apply_lines(self, lines: Sequence[str]) -> list[str]:
+        records = [CaseRecord.model_validate_json(line) for line in lines]
+        if not self._concerned(records):
+            return list(lines)
+        return [record.to_json_line() for record in self.apply(records)]
+
+    def report(self) -> CorrectionReport:
+        return CorrectionReport(
+            [
+                self._outcomes.get(number)
+                or Outcome(correction, "stale", f"record {correction.record_id} is not in this run")
+                for number, correction in enumerate(self.corrections)
+            ]
+        )

@@ -13,6 +13,7 @@ from pipeline.cli import app
 from pipeline.corrections import (
     Correction,
     CorrectionError,
+    CorrectionSession,
     apply_corrections,
     load_corrections,
     merge_corrections,
@@ -534,3 +535,24 @@ def test_edit_to_what_the_value_already_is_changes_nothing(sample):
     result, report = apply_corrections(records, [same], {doc.id: doc.text})
     assert report.outcomes[0].status == "already"
     assert result[0].cities == records[0].cities
+
+
+def test_session_applies_decisions_document_by_document(tmp_path):
+    _, doc = make_run(tmp_path)
+    records = build_records(doc)
+    decisions = [
+        decision(records[1], "funds", "ESF", "reject", "socialfonden"),
+        decision(records[0], "regions", "SE23", "reject", "Västsverige"),
+    ]
+    other = decisions[0].model_copy(update={"record_id": "ffffffffffff:3", "document_path": None})
+    session = CorrectionSession([*decisions, other], {doc.id: doc.text})
+    # As a batch writes a run: one document's lines at a time (here one record at a time);
+    # lines no decision concerns come back as they were.
+    first = session.apply_lines([records[0].to_json_line()])
+    second = session.apply_lines([records[1].to_json_line()])
+    assert CaseRecord.model_validate_json(first[0]).regions == []
+    assert CaseRecord.model_validate_json(second[0]).funds == []
+    assert session.apply_lines([records[0].to_json_line()]) == [records[0].to_json_line()]
+    report = session.report()
+    assert [o.status for o in report.outcomes] == ["applied", "applied", "stale"]
+    assert "ffffffffffff:3 is not in this run" in report.outcomes[2].message
