@@ -34,6 +34,10 @@ def organisations(text: str) -> list[str]:
         ),
         ("Länsstyrelsen Västernorrland har handlagt ansökan.", ["Länsstyrelsen Västernorrland"]),
         ("Länsstyrelsen i Skåne följer arbetet.", ["Länsstyrelsen i Skåne"]),
+        (
+            "Beslutet fattades av länsstyrelsen i Norrbottens län.",
+            ["länsstyrelsen i Norrbottens län"],
+        ),
         # Universities and colleges, in any capitalisation of the later words.
         ("Forskare vid Göteborgs universitet deltar.", ["Göteborgs universitet"]),
         ("KTH och Karolinska Institutet ger stöd.", ["KTH", "Karolinska Institutet"]),

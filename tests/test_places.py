@@ -49,6 +49,11 @@ def regions(text: str) -> set[str]:
         ("Dals Ed och Lilla Edet deltar.", {"Dals-Ed", "Lilla Edet"}),
         ("Projektet omfattar Upplands\nVäsby och Sollentuna.", {"Upplands Väsby", "Sollentuna"}),
         ("Anläggningen ligger i Örnskölds-\nvik vid kusten.", {"Örnsköldsvik"}),
+        # Two places joined in one word.
+        (
+            "Stråket Malmö–Lund växer, liksom Göteborg-Borås.",
+            {"Malmö", "Lund", "Göteborg", "Borås"},
+        ),
         # Upper-case headings.
         ("SATSNINGAR I UMEÅ\n\nText om satsningarna.", {"Umeå"}),
         (
@@ -101,6 +106,7 @@ def test_each_form_links_to_one_code():
         "Region Gotland och Gotland.",
         "Sverige och Norden samarbetar.",
         "Kista och Malmberget är inga kommuner.",
+        "Stråket Vara–Mark saknar stöd.",
     ],
 )
 def test_not_a_city(text):

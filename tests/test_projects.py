@@ -50,6 +50,8 @@ def projects(text: str) -> list[str]:
             ["Digitala leverantörer"],
         ),
         ("Projektet Idéslussen startade i mars 2016.", ["Idéslussen"]),
+        ("Projektet heter Smart industri och drivs av regionen.", ["Smart industri"]),
+        ("Kommunen driver projektet Vägen in för nyanlända Malmöbor.", ["Vägen in"]),
         ("I projektet Friskvägen utvecklat en gemensam modell.", ["Friskvägen"]),
         # Quoted names.
         ('Göteborgs Stad driver projektet "Laddlinjen", en testarena.', ["Laddlinjen"]),

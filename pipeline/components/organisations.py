@@ -267,7 +267,7 @@ class OrganisationRecognizer:
                 kind=kind,
                 canonical=canonical,
                 # The county's own bodies name the county (places gives the region).
-                county_body=kind == "region" or span.text.startswith("Länsstyrelsen"),
+                county_body=kind == "region" or span.text.lower().startswith("länsstyrelsen"),
             )
         return doc
 

@@ -17,6 +17,7 @@ the tokens around them:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,8 @@ from ..gazetteer import GAZETTEER_DIR, Gazetteer, load_gazetteer
 from .common import add_span, is_sentence_start, spans_of
 
 RESIDENT_ENDINGS = ("bo", "bon", "bons", "bor", "borna", "bornas")
-LIST_JOINERS = frozenset({",", "och", "samt", "eller", "/", "&"})
+LIST_JOINERS = frozenset({",", "och", "samt", "eller", "/", "&", "–", "—"})
+DASHES = re.compile(r"[–—-]")
 STOCKHOLM_AREA = "SE11"
 
 
@@ -240,6 +242,8 @@ class PlaceRecognizer:
             candidate = self._city_candidate(span, target)
             if candidate is not None:
                 cities.append(candidate)
+        matched = {i for span in matches for i in range(span.start, span.end)}
+        self._dash_pairs(doc, matched, claimed)
         self._decide(cities)
         for candidate in cities:
             if candidate.status == "accepted":
@@ -270,6 +274,58 @@ class PlaceRecognizer:
         if self._part_of_other_name(span) or self._person_name(span):
             return None
         return Candidate(span, target)
+
+    def _dash_pairs(self, doc: Doc, matched: set[int], claimed: list[Span]) -> None:
+        """ "stråket Malmö–Lund", "Göteborg-Borås": two places joined in one token.
+
+        A pair is a list of places: each part that is a municipality or county name counts
+        when at least one part is a name that needs no evidence.
+        """
+        for token in doc:
+            parts = DASHES.split(token.text)
+            if (
+                token.i in matched
+                or len(parts) < 2
+                or _overlaps(doc[token.i : token.i + 1], claimed)
+                or not all(part[:1].isupper() and part.isalpha() for part in parts)
+            ):
+                continue
+            targets = [self.targets.get(part.lower()) for part in parts]
+            places = [
+                (part, target)
+                for part, target in zip(parts, targets, strict=True)
+                if target is not None
+                and target.role in {"name", "genitive", "alias", "informal", "programme"}
+            ]
+            if len(places) < 2 or not any(
+                t.kind != "city" or not self.gazetteer.municipalities[t.code].ambiguous
+                for _, t in places
+            ):
+                continue
+            offset = token.idx
+            for part, target in places:
+                start = token.text.index(part)
+                end_char = offset + start + len(part)
+                if target.kind == "city":
+                    municipality = self.gazetteer.municipalities[target.code]
+                    add_span(
+                        doc,
+                        "cities",
+                        offset + start,
+                        end_char,
+                        municipality.name,
+                        municipality.code,
+                        role="pair",
+                    )
+                else:
+                    name = (
+                        self.gazetteer.counties[target.code].name
+                        if target.kind == "county"
+                        else self.gazetteer.programme_areas[target.code].name
+                    )
+                    add_span(
+                        doc, "regions", offset + start, end_char, name, target.code, role="pair"
+                    )
 
     def _decide(self, cities: list[Candidate]) -> None:
         """Accept unambiguous names; ambiguous ones need evidence (direct, list, discourse)."""

@@ -34,7 +34,7 @@ OPENING_QUOTES = {'"': '"', "”": "”", "“": "”", "«": "»", "„": "”"
 MAX_NAME_TOKENS = 10
 MAX_LOWER_WORDS = 3
 # Words that may sit inside a sentence-case name ("Unga i rörelse", "Hav och land") when a
-# content word follows them.
+# content word follows them and one word precedes them.
 INNER_WORDS = frozenset({"i", "för", "och", "på", "till", "av", "som", "utan"})
 
 
@@ -133,9 +133,12 @@ class ProjectRecognizer:
             if self._ends_name(token) or not token.is_alpha:
                 break
             if token.lower_ in INNER_WORDS:
+                # Only right after a one-word head ("Unga i rörelse", "Hav och land"); later
+                # a preposition starts a phrase about the project ("Vägen in för nyanlända").
                 following = doc[end + 1] if end + 1 < len(doc) else None
                 if (
-                    following is None
+                    end - start > 1
+                    or following is None
                     or _capitalised(following)
                     or self._ends_name(following)
                     or following.lower_ in INNER_WORDS
