@@ -78,6 +78,7 @@ def swedish_words(count: int, offset: int = 0) -> list[str]:
 
 def wrap(words: list[str], width: float, font: str, size: float) -> list[str]:
     """Greedy line breaking by measured width."""
+    register_fonts()
     lines: list[str] = []
     cur: list[str] = []
     for w in words:
