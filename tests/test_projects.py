@@ -100,6 +100,19 @@ def test_no_project(text):
     assert projects(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Stöd ges via Scale Up Stockholm till unga företag.", ["Scale Up Stockholm"]),
+        ("Arbetet i Norra Mellansverige och Östra Göinge fortsätter.", []),
+        ("Kontaktperson för rapporten är Jonas Falk.", []),
+        ("Svenska Kraftnät bygger ut elnätet.", []),
+    ],
+)
+def test_title_case_names_of_non_swedish_words(text, expected):
+    assert projects(text) == expected
+
+
 def test_ett_exempel_is_not_a_name():
     text = "Ett exempel är projektet Scale Up Stockholm, där KTH ger stöd."
     assert projects(text) == ["Scale Up Stockholm"]

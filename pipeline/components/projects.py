@@ -28,6 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..data import MODELS_DIR, load_tsv
+from ..gazetteer import GAZETTEER_DIR, load_gazetteer
 from .common import Lexicon, add_span, is_sentence_start, lexicon, spans_of
 
 OPENING_QUOTES = {'"': '"', "”": "”", "“": "”", "«": "»", "„": "”"}
@@ -85,7 +86,7 @@ def edit_distance_one(a: str, b: str) -> bool:
 
 
 class ProjectRecognizer:
-    def __init__(self, nlp: Language, data_dir: Path) -> None:
+    def __init__(self, nlp: Language, data_dir: Path, places_dir: Path) -> None:
         self.nlp = nlp
         cues = load_tsv(data_dir / "cues.tsv", ("word", "cue"))
         by_cue: dict[str, set[str]] = {}
@@ -101,6 +102,21 @@ class ProjectRecognizer:
         self.model_word = re.compile(rf"^[A-ZÅÄÖ][a-zåäöé]+(?:{suffixes})$")
         self.boundaries = {
             row["word"].lower() for row in load_tsv(data_dir / "boundaries.tsv", ("word",))
+        }
+        # Words of place names: "Norra Mellansverige", "Östra Göinge" are no project names.
+        gazetteer = load_gazetteer(GAZETTEER_DIR)
+        names = [m.name for m in gazetteer.municipalities.values()]
+        names += [c.name for c in gazetteer.counties.values()]
+        names += [a.name for a in gazetteer.programme_areas.values()]
+        names += [alias for a in gazetteer.programme_areas.values() for alias in a.aliases]
+        names += list(gazetteer.informal_areas) + list(gazetteer.metro_areas)
+        self.place_words = {
+            word for name in names for word in re.split(r"[\s\-–]+", name.lower()) if word
+        }
+        self.place_words |= {gazetteer.genitive(word) for word in self.place_words}
+        # People are no projects: "Karin Lund" (the places component's list of given names).
+        self.given_names = {
+            row["name"].lower() for row in load_tsv(places_dir / "given_names.tsv", ("name",))
         }
 
     # -- name extent --------------------------------------------------------------------------
@@ -244,6 +260,38 @@ class ProjectRecognizer:
                 break
         return found
 
+    def _title_case(self, doc: Doc, words: Lexicon) -> list[Span]:
+        """Title-case runs mid-sentence made of words that are not Swedish ("Scale Up
+        Stockholm", "One Stop Future Shop"): at least two words unknown to the lexicon, no
+        person (a listed given name first), no organisation (claimed before)."""
+        if not words.lemmas:
+            return []
+        found: list[Span] = []
+        index = 0
+        while index < len(doc):
+            token = doc[index]
+            if not (_capitalised(token) and token.is_alpha) or is_sentence_start(token):
+                index += 1
+                continue
+            end = index
+            while end < len(doc) and _capitalised(doc[end]) and doc[end].is_alpha:
+                end += 1
+            run = doc[index:end]
+            unknown = sum(
+                not words.compound(t.text) and t.lower_ not in self.place_words
+                for t in run
+                if not t.is_upper
+            )
+            if (
+                len(run) >= 2
+                and unknown >= 2
+                and not run[0].is_upper
+                and run[0].lower_ not in self.given_names
+            ):
+                found.append(run)
+            index = end
+        return found
+
     def _models(self, doc: Doc) -> list[Span]:
         return [doc[t.i : t.i + 1] for t in doc if self.model_word.match(t.text)]
 
@@ -320,6 +368,7 @@ class ProjectRecognizer:
             + self._listed_documents(doc)
             + self._models(doc)
             + self._quoted(doc)
+            + self._title_case(doc, words)
         )
         taken: list[Span] = []
         for span in sorted(candidates, key=lambda s: (s.start, -len(s))):
@@ -339,6 +388,12 @@ class ProjectRecognizer:
         return doc
 
 
-@Language.factory("casebook_projects_v2", default_config={"data_dir": None})
-def make_project_recognizer(nlp: Language, name: str, data_dir: str | None) -> ProjectRecognizer:
-    return ProjectRecognizer(nlp, Path(data_dir) if data_dir else MODELS_DIR / "projects")
+@Language.factory("casebook_projects_v2", default_config={"data_dir": None, "places_dir": None})
+def make_project_recognizer(
+    nlp: Language, name: str, data_dir: str | None, places_dir: str | None
+) -> ProjectRecognizer:
+    return ProjectRecognizer(
+        nlp,
+        Path(data_dir) if data_dir else MODELS_DIR / "projects",
+        Path(places_dir) if places_dir else MODELS_DIR / "places",
+    )
