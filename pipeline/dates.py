@@ -67,7 +67,7 @@ def _lexicon() -> _DateLexicon:
     return _DateLexicon(months, seasons, ordinals)
 
 
-_DASHES = frozenset({"-", "–", "—", "‒"})
+_DASHES = frozenset({"-", "–", "—", "‒", "\u2010", "\u2011"})
 _DECADE_WORDS = frozenset({"talet", "talets", "talen", "talens"})
 
 
@@ -334,11 +334,14 @@ def _period(
     assert start.year is not None
     if not _valid(start.year, start.month, start.day):
         return None
-    opening = (start.year, start.month or 1, start.day or 1)
-    closing = (end.year, end.month or 12, end.day or 31)
-    if opening >= closing or _bad_trailer(tokens, end.next):
+    # The start must end before the end begins: "2017–2018", "27–29 juni"; not "2017-2017"
+    # nor "2017 – mars 2017" (an end inside the start).
+    start_closes = (start.year, start.month or 12, start.day or 31)
+    end_opens = (end.year, end.month or 1, end.day or 1)
+    if start_closes >= end_opens or _bad_trailer(tokens, end.next):
         return None
-    value = f"{_format(start)}/{_format(end)}"
+    first_value, last_value = _format(start), _format(end)
+    value = f"{first_value}/{last_value}"
     return [_hit(text, tokens, first, end.next, value, "period")], end.next
 
 

@@ -25,6 +25,17 @@ Choices worth knowing:
   a scale word after the second number applies to the first too ("10–12 miljoner kronor").
 - Money `value` is in whole currency units: number × scale × the currency's own multiplier
   ("500 tkr" -> 500000, "5,3 MSEK" -> 5300000).
+- Adjectives may stand between number and noun ("200 nya arbetstillfällen", "30 små och
+  medelstora företag"); compounds count by their head ("48 lantbruksföretag", "30
+  ITI-projekt", unit = the compound with the head in base form).
+- A capitalised noun after a number is a heading, a name or a table header ("2.1 Förslag",
+  "1 Karlstad"), not a counted noun; a footnote number glued to the unit is left out of the
+  span ("5 procent3" -> "5 procent").
+- `per` takes only known rate nouns (units.tsv, not_counted.tsv: "per år", "/mån", "om
+  året", "per invånare och år", "per capita"); "per telefon" is no rate.
+- `context` is a reviewer's hint, best effort: the noun after "av" ("fem procent av
+  regionalfonden", "EU:s BNP"), the noun before "på"/"om"/"med" ("koldioxidutsläpp på
+  cirka 4 000 ton"), or the substance after a measure ("4 000 ton koldioxid").
 """
 
 from __future__ import annotations
@@ -480,7 +491,7 @@ def _context(
 
 # ------------------------------------------------------------------------------ grammar
 
-_RANGE_DASHES = frozenset({"-", "–", "—", "‒"})
+_RANGE_DASHES = frozenset({"-", "–", "—", "‒", "\u2010", "\u2011"})
 _RANGE_WORDS = frozenset({"till", "à"})
 
 
@@ -497,10 +508,6 @@ def _could_start(token: Token, lex: Lexicon) -> bool:
         or token.low in lex.prefix_currencies.firsts
         or word_number(token.low) is not None
     )
-
-
-def _float(value: Decimal) -> float:
-    return float(value)
 
 
 def _hit(
@@ -528,7 +535,7 @@ def _fraction_hit(
     """A fraction as a percent: "hälften" -> 50; "en tredjedel" -> 33.33; "två tredjedelar"."""
     approximate, bound, first = _qualifier(tokens, i, lex, floor)
     hit = _hit(
-        text, tokens, first, after - 1, kind="percent", value=round(_float(value), 2),
+        text, tokens, first, after - 1, kind="percent", value=round(float(value), 2),
         unit="percent", per=None, approximate=approximate, bound=bound, range_part=None,
         context=_context(text, tokens, first, after, lex, None),
     )
@@ -658,7 +665,7 @@ def _figure_at(
         total = value * (scale if scale is not None else 1)
         if isinstance(unit, _Unit) and unit.kind == "money":
             total *= unit.multiplier
-        return _float(total)
+        return float(total)
 
     parts: list[tuple[Decimal, Decimal | None, str | None]] = [
         (low_value, scale_low, None if high_value is None else "low")

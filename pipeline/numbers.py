@@ -467,7 +467,9 @@ def parse_number(s: str) -> float | None:
 
     "4 000", "4\\u00a0000", "1.200" -> 4000.0 / 1200.0; "5,3" -> 5.3; "-3" -> -3.0;
     "tjugofem" -> 25.0; "etthundrafemtio" -> 150.0; "en miljon" -> 1000000.0;
-    "1,5 miljarder" -> 1.5e9; "ett tiotal" -> 10.0; "tiotal", "hej", "1b", "2018:3" -> None.
+    "1,5 miljarder" -> 1.5e9; "ett tiotal" -> 10.0; "hej", "1b", "2018:3", "08" -> None.
+    Fractions ("en tredjedel") are not numbers here: `pipeline.figures` reads them as
+    percentages.
     """
     if not isinstance(s, str):
         return None
