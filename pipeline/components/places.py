@@ -12,7 +12,9 @@ the tokens around them:
   needs evidence: "Vara kommun", "i Vara", a list of places, a list introduced by
   "kommunerna", for common words a capital letter mid-sentence, or an accepted mention of
   the same municipality elsewhere in the text (one sense per discourse);
-- capitalisation is evidence only outside upper-case headings ("SATSNINGAR I UMEÅ").
+- capitalisation is evidence only outside upper-case headings ("SATSNINGAR I UMEÅ");
+- a city's surroundings ("Göteborgsregionen", "Göteborgsområdet") are one more mention of
+  a city named in the same text, not the municipality on their own.
 """
 
 from __future__ import annotations
@@ -345,6 +347,14 @@ class PlaceRecognizer:
         for candidate in cities:
             if candidate.status == "pending" and candidate.target.code in accepted_codes:
                 candidate.status = "accepted"
+        # A city's surroundings ("Göteborgsregionen", "Umeåregionen": several municipalities)
+        # are a further mention of a city named in the text, never the city on their own.
+        named = {
+            c.target.code for c in cities if c.status == "accepted" and c.target.role != "area"
+        }
+        for candidate in cities:
+            if candidate.target.role == "area" and candidate.target.code not in named:
+                candidate.status = "rejected"
 
     def _emit_city(self, doc: Doc, mention: Span, target: Target) -> None:
         municipality = self.gazetteer.municipalities[target.code]
