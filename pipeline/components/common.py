@@ -86,7 +86,9 @@ def is_sentence_start(token: Token) -> bool:
     previous = token.doc[token.i - 1]
     if previous.text in SENTENCE_END or previous.text in {":", "•", "-", "–", "—", "(", '"', "”"}:
         return True
-    between = token.doc.text[previous.idx + len(previous.text) : token.idx]
+    # The text between the two tokens is the previous token's trailing whitespace (O(1);
+    # doc.text would rebuild the whole text on every call).
+    between = previous.whitespace_
     if previous.is_space:
         between = previous.text + between
     return bool(_PARAGRAPH_BREAK.search(between))

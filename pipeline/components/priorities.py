@@ -61,6 +61,7 @@ class PriorityRecognizer:
         self.cues = [
             (tuple(re.compile(f"^(?:{part})$") for part in parts), kind) for parts, kind in CUES
         ]
+        self.first_cue = re.compile("^(?:" + "|".join(parts[0] for parts, _ in CUES) + ")$")
         self.themes: dict[str, str] = {}
         self.phrases: list[Phrase] = []
         for row in load_tsv(data_dir / "themes.tsv", ("code", "name", "phrases")):
@@ -160,6 +161,8 @@ class PriorityRecognizer:
 
     def _cue_at(self, doc: Doc, index: int) -> tuple[str, int] | None:
         """The cue kind starting at token `index` and the index of the first code after it."""
+        if not self.first_cue.match(doc[index].lower_):
+            return None
         for parts, kind in self.cues:
             if index + len(parts) > len(doc):
                 continue
@@ -185,8 +188,9 @@ class PriorityRecognizer:
         )
         lowers = [t.lower_ for t in doc]
         for code, words in phrases:
+            first = words[0][0]
             for start in range(len(doc) - len(words) + 1):
-                if all(
+                if lowers[start].startswith(first) and all(
                     lowers[start + i].startswith(w) if prefix else lowers[start + i] == w
                     for i, (w, prefix) in enumerate(words)
                 ):
