@@ -69,6 +69,7 @@ def _lexicon() -> _DateLexicon:
 
 _DASHES = frozenset({"-", "–", "—", "‒", "\u2010", "\u2011"})
 _DECADE_WORDS = frozenset({"talet", "talets", "talen", "talens"})
+_YEAR_WINDOW = 8  # tokens from a date's first token to its (first) year, at most
 
 
 @dataclass(frozen=True)
@@ -384,6 +385,11 @@ def _date_at(text: str, tokens: Sequence[Token], i: int) -> tuple[list[DateHit],
     if k + 1 < len(tokens) and _is(tokens, k, "/") and start.month is None:
         # "2014/2020": close years joined by a slash (not "2023/449", a case number).
         end_year = _year(tokens, k + 1)
+        short = _small(tokens, k + 1, 0, 99)
+        if end_year is None and short is not None and start.year is not None and (
+            len(tokens[k + 1].text) == 2 and short == (start.year + 1) % 100 and start.year < 2099
+        ):
+            end_year = start.year + 1  # "2017/18": a fiscal or school year
         if end_year is not None and tokens[k + 1].gap == "" and start.year is not None and (
             0 < end_year - start.year <= 10
         ):
@@ -404,11 +410,18 @@ def find_dates(text: str) -> list[DateHit]:
     if not isinstance(text, str) or not text:
         return []
     tokens = tokenize(text)
+    n = len(tokens)
+    # Every date names a year within a few tokens of its start ("27 juni till 14 september
+    # 2023"): knowing where the next year is lets long stretches without one be skipped.
+    next_year = [n] * (n + 1)
+    for index in range(n - 1, -1, -1):
+        next_year[index] = index if _year(tokens, index) is not None else next_year[index + 1]
     hits: list[DateHit] = []
     i = 0
-    while i < len(tokens):
+    while i < n:
         token = tokens[i]
-        found = _date_at(text, tokens, i) if token.kind in ("num", "word") else None
+        near = next_year[i] - i <= _YEAR_WINDOW
+        found = _date_at(text, tokens, i) if near and token.kind in ("num", "word") else None
         if found is None:
             i += 1
             continue

@@ -48,6 +48,7 @@ from typing import Generic, TypeVar
 
 from .numbers import (
     DATA_DIR,
+    GROUP_SEPARATORS,
     SIGNS,
     NumberRead,
     Row,
@@ -495,10 +496,18 @@ _RANGE_DASHES = frozenset({"-", "–", "—", "‒", "\u2010", "\u2011"})
 _RANGE_WORDS = frozenset({"till", "à"})
 
 
-def _could_start(token: Token, lex: Lexicon) -> bool:
+def _could_start(tokens: Sequence[Token], i: int, lex: Lexicon) -> bool:
     """Cheap filter: only these tokens can begin a figure phrase."""
+    token = tokens[i]
     if token.kind == "num":
-        return True
+        # A number directly followed by another that cannot be its thousands group ends
+        # without a unit: skip it early (tables and number lists are long).
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        return not (
+            nxt is not None
+            and nxt.kind == "num"
+            and not (len(nxt.text) == 3 and nxt.gap in GROUP_SEPARATORS and len(token.text) <= 3)
+        )
     if token.kind == "other":
         return token.text in SIGNS or token.low in lex.prefix_currencies.firsts
     return (
@@ -693,7 +702,7 @@ def find_figures(text: str) -> list[FigureHit]:
     i = 0
     floor = 0  # tokens before it belong to an earlier figure (no shared qualifiers)
     while i < len(tokens):
-        found = _figure_at(text, tokens, i, floor, lex) if _could_start(tokens[i], lex) else None
+        found = _figure_at(text, tokens, i, floor, lex) if _could_start(tokens, i, lex) else None
         if found is None:
             i += 1
             continue
