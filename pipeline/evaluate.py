@@ -114,14 +114,14 @@ def record_values(record: CaseRecord, name: str) -> set[str]:
     if name == "dates":
         return {d.value for d in record.dates}
     if name == "priorities":
-        values = set()
-        for item in record.priorities:
-            if item.scheme == "theme":
-                continue
-            values.add(normalise_name(item.code))
-            if item.scheme == "esf_programme_area":
-                values.add(normalise_name(f"programområde {item.code}"))
-        return values
+        # Gold names ESF programme areas "programområde N" and ESF goals "mål N.N"; other
+        # schemes by their code ("1b", "PO4"). Themes are not coded priorities.
+        spelled = {"esf_programme_area": "programområde {}", "esf_goal": "mål {}"}
+        return {
+            normalise_name(spelled.get(item.scheme, "{}").format(item.code))
+            for item in record.priorities
+            if item.scheme != "theme"
+        }
     return {normalise_name(item.name) for item in getattr(record, name)}
 
 
