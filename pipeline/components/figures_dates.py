@@ -21,7 +21,9 @@ class FigureRecognizer:
         for hit in find_figures(doc.text):
             payload = asdict(hit)
             payload.pop("start"), payload.pop("end")
-            add_span(doc, "figures", hit.start, hit.end, hit.kind, **payload)
+            # The two figures of a range share their span; the kb_id keeps their payloads apart.
+            add_span(doc, "figures", hit.start, hit.end, hit.kind, hit.range_part or "",
+                     **payload)
         return doc
 
 
