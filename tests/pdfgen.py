@@ -225,15 +225,16 @@ def report_pdf(directory: Path, name: str = "report.pdf") -> Generated:
 
 
 def typography_pdf(directory: Path, name: str = "typography.pdf") -> Generated:
-    """Soft hyphens (inside a word and at a line end), ligature glyphs, and the "fi " bug: a
-    spurious space drawn inside the width of an "ﬁ" glyph, as some InDesign exports have."""
+    """Soft hyphens (a font drawing its hyphen as U+00AD, inside a word and at a line end),
+    ligature glyphs, and the "fi " bug: a spurious space drawn inside the width of an "ﬁ"
+    glyph, as some InDesign exports have."""
     register_fonts()
     path = Path(directory) / name
     c = canvas.Canvas(str(path), pagesize=A4)
     size = 11.0
     c.setFont(FONT, size)
     y = PAGE_H - 100
-    c.drawString(MARGIN, y, "Skillnaderna uppen\u00adbaras när man jämför genomsnit\u00ad")
+    c.drawString(MARGIN, y, "Skillnaderna i EU\u00adval syns när man jämför genomsnit\u00ad")
     c.drawString(MARGIN, y - 15, "tet med de flesta andra länder i Europa.")
     c.drawString(MARGIN, y - 30, "Den geogra\ufb01ska spridningen är stor och e\ufb00ekten tydlig.")
     # "I ﬁ lmens värld ﬁ ck": the space sits inside the ligature's advance width.
@@ -252,7 +253,7 @@ def typography_pdf(directory: Path, name: str = "typography.pdf") -> Generated:
         path,
         [
             [
-                "Skillnaderna uppenbaras när man jämför genomsnit-",
+                "Skillnaderna i EU-val syns när man jämför genomsnit-",
                 "tet med de flesta andra länder i Europa.",
                 "Den geografiska spridningen är stor och effekten tydlig.",
                 "I filmens värld fick de en roll.",

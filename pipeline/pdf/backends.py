@@ -73,6 +73,7 @@ class Backend(Protocol):
 
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _FRAME_MIN_W, _FRAME_MIN_H = 30.0, 12.0
+_RULE_MAX, _RULE_MIN = 2.5, 3.0  # a path this thin and at least this long is a ruling line
 
 
 def is_bold_font(name: str) -> bool:
@@ -144,6 +145,7 @@ def _pdfminer_page_count(path: Path) -> int | None:
 # A word runs to whitespace/control chars; PDFium's line-end hyphen (U+FFFE) ends a word
 # because the next character already sits on the following line.
 _WORD_RE = re.compile(r"[^\s\x00-\x1f\ufffe]+\ufffe?|\ufffe")
+_MARKER_CHARS = frozenset("0123456789*†‡")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -183,8 +185,10 @@ class PdfiumBackend:
                 self._read_words(textpage, count, raw, left, top)
         finally:
             textpage.close()
-        raw.frames, raw.images = _pdfium_objects(page, left, top)
+        raw.frames, raw.images, edges = _pdfium_objects(page, left, top)
         raw.image_cover = image_cover(raw.images, raw.width, raw.height)
+        if raw.words and len(edges) >= 4:
+            raw.tables = tables_from_edges(edges)
         return raw
 
     def _read_words(
@@ -218,8 +222,7 @@ class PdfiumBackend:
                         chars[i] = " "
             text = "".join(chars)
 
-        rect = pdfium_c.FS_RECTF()
-        rect_ref = ctypes.byref(rect)
+        rect = pdfium_c.FS_RECTF()  # passed as is: ctypes takes its address (faster than byref)
         matrix = pdfium_c.FS_MATRIX()
         matrix_ref = ctypes.byref(matrix)
         loose_box = pdfium_c.FPDFText_GetLooseCharBox
@@ -234,7 +237,7 @@ class PdfiumBackend:
         for m in _WORD_RE.finditer(text):
             start, stop = m.span()
             end = stop - 1
-            loose_box(tp, start, rect_ref)
+            loose_box(tp, start, rect)
             x0, t0, b0 = rect.left, rect.top, rect.bottom
             if t0 != prev_t or b0 != prev_b:
                 # Font, size and orientation only change where the loose box (font ascent /
@@ -245,10 +248,10 @@ class PdfiumBackend:
                 upright = a > 0 and abs(b) <= 0.1 * abs(a) and abs(c) <= 0.1 * abs(d)
                 size = get_size(tp, start) * math.hypot(c, d)
                 unit = size if size > 1.0 else 1.0
-                weight = get_weight(tp, start)
-                if weight > 0:
-                    bold = weight >= 600
-                else:
+                # The weight comes from the font descriptor (often absent or a StemV guess),
+                # so the font name decides too, as for pdfplumber.
+                bold = get_weight(tp, start) >= 600
+                if not bold:
                     pdfium_c.FPDFText_GetFontInfo(tp, start, font_buf, 128, None)
                     bold = is_bold_font(font_buf.value.decode("latin-1"))
             if not upright:
@@ -258,7 +261,7 @@ class PdfiumBackend:
                     Word(text[start], x0 - left, top - t0, rect.right - left, top - b0, size, bold)
                 )
                 continue
-            loose_box(tp, end, rect_ref)
+            loose_box(tp, end, rect)
             x1, t1, b1 = rect.right, rect.top, rect.bottom
             if t1 == t0 and b1 == b0 and x0 <= x1 <= x0 + (stop - start) * unit * 1.3 + unit:
                 append(Word(text[start:stop], x0 - left, top - t0, x1 - left, top - b0, size, bold))
@@ -269,10 +272,8 @@ class PdfiumBackend:
             ):
                 # The "word" jumps lines or gaps (no space was generated): split per char.
                 words.extend(_split_chars(tp, text, start, end, size, bold, left, top, rect))
-            else:  # mixed sizes within the word (a superscript, a drop cap)
-                tt = t0 if t0 > t1 else t1
-                bb = b0 if b0 < b1 else b1
-                append(Word(text[start:stop], x0 - left, top - tt, x1 - left, top - bb, size, bold))
+            else:  # mixed sizes within the word: a note marker ("beroenden³"), a drop cap
+                words.extend(_with_marker(tp, text, start, stop, size, bold, left, top, rect))
 
 
 def _pdfium_char_text(tp: pdfium_c.FPDF_TEXTPAGE, count: int) -> tuple[str, list[int]]:
@@ -289,6 +290,46 @@ def _pdfium_char_text(tp: pdfium_c.FPDF_TEXTPAGE, count: int) -> tuple[str, list
             code = 0xFFFE  # the bulk text API's marker for a hyphen that ends a line
         chars.append(chr(code) if 0 < code < 0xD800 or 0xE000 <= code < 0x110000 else "\x00")
     return "".join(chars), broken
+
+
+def _with_marker(
+    tp: pdfium_c.FPDF_TEXTPAGE,
+    text: str,
+    start: int,
+    stop: int,
+    size: float,
+    bold: bool,
+    left: float,
+    top: float,
+    rect: pdfium_c.FS_RECTF,
+) -> list[Word]:
+    """A word whose characters differ in size; a smaller trailing run of digits (a footnote
+    marker set as superscript) becomes a word of its own, which layout drops."""
+    rect_ref = ctypes.byref(rect)
+    loose_box = pdfium_c.FPDFText_GetLooseCharBox
+    loose_box(tp, start, rect)
+    x0, t0, b0 = rect.left, rect.top, rect.bottom
+    k = stop
+    while k > start + 1 and text[k - 1] in _MARKER_CHARS:
+        k -= 1
+    if k < stop:
+        loose_box(tp, k, rect_ref)
+        mx0, mt, mb = rect.left, rect.top, rect.bottom
+        loose_box(tp, stop - 1, rect_ref)
+        mx1 = rect.right
+        if (mt - mb) < 0.85 * (t0 - b0) and mb > b0 + 0.1 * (t0 - b0):
+            loose_box(tp, k - 1, rect_ref)
+            base = Word(text[start:k], x0 - left, top - t0, rect.right - left, top - b0, size, bold)
+            ratio = (mt - mb) / (t0 - b0)
+            marker = Word(
+                text[k:stop], mx0 - left, top - mt, mx1 - left, top - mb, size * ratio, bold
+            )
+            return [base, marker]
+    loose_box(tp, stop - 1, rect_ref)
+    x1, t1, b1 = rect.right, rect.top, rect.bottom
+    tt = t0 if t0 > t1 else t1
+    bb = b0 if b0 < b1 else b1
+    return [Word(text[start:stop], x0 - left, top - tt, x1 - left, top - bb, size, bold)]
 
 
 def _split_chars(
@@ -335,10 +376,17 @@ def image_cover(images: list[Box], width: float, height: float) -> float:
     return min(1.0, area / (width * height)) if width * height > 0 else 0.0
 
 
-def _pdfium_objects(page: pdfium.PdfPage, left: float, top: float) -> tuple[list[Box], list[Box]]:
-    """Rectangle-like paths (possible box frames) and image boxes of a page."""
+def _pdfium_objects(
+    page: pdfium.PdfPage, left: float, top: float
+) -> tuple[list[Box], list[Box], list[Box]]:
+    """Rectangle-like paths (possible box frames), image boxes, and ruling edges of a page.
+
+    Edges are thin paths (a drawn line or hairline rectangle) and the sides of rectangles,
+    as pdfplumber derives them, so that ruled tables can be found the same way.
+    """
     frames: list[Box] = []
     images: list[Box] = []
+    edges: list[Box] = []  # degenerate boxes: x0 == x1 (vertical) or top == bottom
     l_, b_, r_, t_ = (ctypes.c_float() for _ in range(4))
     refs = (ctypes.byref(l_), ctypes.byref(b_), ctypes.byref(r_), ctypes.byref(t_))
     path_t, image_t, form_t, text_t = (
@@ -358,15 +406,30 @@ def _pdfium_objects(page: pdfium.PdfPage, left: float, top: float) -> tuple[list
             return
         if not pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
             return
-        box = (l_.value - left, top - t_.value, r_.value - left, top - b_.value)
+        x0, y0, x1, y1 = l_.value - left, top - t_.value, r_.value - left, top - b_.value
         if kind == image_t:
-            images.append(box)
-        elif (
-            box[2] - box[0] >= _FRAME_MIN_W
-            and box[3] - box[1] >= _FRAME_MIN_H
-            and pdfium_c.FPDFPath_CountSegments(obj) <= 24  # rectangles, rounded boxes
+            images.append((x0, y0, x1, y1))
+            return
+        w, h = x1 - x0, y1 - y0
+        if h <= _RULE_MAX and w >= _RULE_MIN:
+            y = (y0 + y1) / 2
+            edges.append((x0, y, x1, y))
+            return
+        if w <= _RULE_MAX and h >= _RULE_MIN:
+            x = (x0 + x1) / 2
+            edges.append((x, y0, x, y1))
+            return
+        segments = pdfium_c.FPDFPath_CountSegments(obj)
+        if (
+            segments in (4, 5)
+            and w >= _FRAME_MIN_H
+            and h >= _FRAME_MIN_H
+            and _is_rectangle(obj, segments)
         ):
-            frames.append(box)
+            # A rectangle's four sides can rule a table (as pdfplumber takes "re" operators).
+            edges.extend(((x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)))
+        if w >= _FRAME_MIN_W and h >= _FRAME_MIN_H and segments <= 24:  # rectangles, rounded
+            frames.append((x0, y0, x1, y1))
 
     raw_page = page.raw
     get_object = pdfium_c.FPDFPage_GetObject
@@ -375,7 +438,136 @@ def _pdfium_objects(page: pdfium.PdfPage, left: float, top: float) -> tuple[list
         kind = get_type(obj)
         if kind != text_t and kind in (path_t, form_t, image_t):
             visit(obj, kind, 0)
-    return frames, images
+    return frames, images, edges
+
+
+def _join_lines(
+    lines: list[tuple[float, float, float]], tol: float
+) -> list[tuple[float, float, float]]:
+    """Snap (pos, start, end) rules lying within `tol` of one position and join the pieces
+    that touch or overlap (pdfplumber's snap and join, tolerance 3 pt)."""
+    out: list[tuple[float, float, float]] = []
+    lines.sort()
+    i = 0
+    while i < len(lines):
+        j = i
+        while j + 1 < len(lines) and lines[j + 1][0] - lines[i][0] <= tol:
+            j += 1
+        group = lines[i : j + 1]
+        pos = sum(g[0] for g in group) / len(group)
+        spans = sorted((g[1], g[2]) for g in group)
+        start, end = spans[0]
+        for a, b in spans[1:]:
+            if a <= end + tol:
+                end = max(end, b)
+            else:
+                out.append((pos, start, end))
+                start, end = a, b
+        out.append((pos, start, end))
+        i = j + 1
+    return out
+
+
+def _is_rectangle(obj: pdfium_c.FPDF_PAGEOBJECT, segments: int) -> bool:
+    """An axis-aligned rectangle: every point shares its x or its y with the previous one."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    xr, yr = ctypes.byref(x), ctypes.byref(y)
+    prev: tuple[float, float] | None = None
+    for i in range(segments):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+        if not seg or not pdfium_c.FPDFPathSegment_GetPoint(seg, xr, yr):
+            return False
+        if pdfium_c.FPDFPathSegment_GetType(seg) == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+            return False
+        point = (x.value, y.value)
+        if prev is not None and abs(point[0] - prev[0]) > 0.5 and abs(point[1] - prev[1]) > 0.5:
+            return False
+        prev = point
+    return True
+
+
+def tables_from_edges(edges: list[Box], tol: float = 3.0) -> list[RawTable]:
+    """Ruled tables from ruling edges, by pdfplumber's "lines" method: snap and join the
+    rules, intersect them, and take each smallest rectangle whose four sides are ruled."""
+    h_lines = _join_lines([(e[1], e[0], e[2]) for e in edges if e[1] == e[3]], tol)
+    v_lines = _join_lines([(e[0], e[1], e[3]) for e in edges if e[1] != e[3]], tol)
+    h_lines = [h for h in h_lines if h[2] - h[1] >= tol]
+    v_lines = [v for v in v_lines if v[2] - v[1] >= tol]
+    if len(h_lines) < 2 or len(v_lines) < 2:
+        return []
+    # Intersections, each knowing which horizontal (hi) and vertical (vi) rule it lies on.
+    points: dict[tuple[float, float], tuple[int, int]] = {}
+    for vi, (x, v0, v1) in enumerate(v_lines):
+        for hi, (y, h0, h1) in enumerate(h_lines):
+            if h0 - tol <= x <= h1 + tol and v0 - tol <= y <= v1 + tol:
+                points[(x, y)] = (hi, vi)
+    if len(points) < 4:
+        return []
+    by_row: dict[int, list[float]] = {}
+    by_col: dict[int, list[float]] = {}
+    for (x, y), (hi, vi) in points.items():
+        by_row.setdefault(hi, []).append(x)
+        by_col.setdefault(vi, []).append(y)
+    for xs in by_row.values():
+        xs.sort()
+    for ys in by_col.values():
+        ys.sort()
+    cells: list[Box] = []
+    for (x, y), (hi, vi) in points.items():
+        rights = [rx for rx in by_row[hi] if rx > x]
+        downs = [dy for dy in by_col[vi] if dy > y]
+        found = False
+        for dy in downs:  # the nearest rule below with a matching corner closes the cell
+            for rx in rights:
+                corner = points.get((rx, dy))
+                right = points.get((rx, y))
+                down = points.get((x, dy))
+                if corner and right and down and corner[0] == down[0] and corner[1] == right[1]:
+                    cells.append((x, y, rx, dy))
+                    found = True
+                    break
+            if found:
+                break
+    return _cells_to_tables(cells)
+
+
+def _cells_to_tables(cells: list[Box]) -> list[RawTable]:
+    """Group cells sharing corners into tables; rows by their top edge."""
+    remaining = set(cells)
+    tables: list[RawTable] = []
+    while remaining:
+        seed = remaining.pop()
+        group = [seed]
+        corners = {(seed[0], seed[1]), (seed[2], seed[1]), (seed[0], seed[3]), (seed[2], seed[3])}
+        grew = True
+        while grew:
+            grew = False
+            for cell in list(remaining):
+                mine = {
+                    (cell[0], cell[1]),
+                    (cell[2], cell[1]),
+                    (cell[0], cell[3]),
+                    (cell[2], cell[3]),
+                }
+                if mine & corners:
+                    remaining.discard(cell)
+                    group.append(cell)
+                    corners |= mine
+                    grew = True
+        if len(group) < 2:
+            continue
+        rows: dict[float, list[Box]] = {}
+        for cell in sorted(group, key=lambda c: (c[1], c[0])):
+            rows.setdefault(cell[1], []).append(cell)
+        bbox = (
+            min(c[0] for c in group),
+            min(c[1] for c in group),
+            max(c[2] for c in group),
+            max(c[3] for c in group),
+        )
+        tables.append(RawTable(bbox, list(rows.values())))
+    tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    return tables
 
 
 # ---------------------------------------------------------------------------- pdfplumber

@@ -17,6 +17,7 @@ Running headers/footers need the whole document, so `split_furniture` runs after
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ class Group:
     bottom: float
     toks: list[Tok] = field(default_factory=list)
     rows: list[list[list[Tok]]] = field(default_factory=list)  # tables: row → cell → toks
+    size: float = 0.0  # groups never count as display type in gutter search
 
 
 Item = Tok | Group
@@ -59,6 +61,7 @@ HEADING_MAX_WORDS = 12
 HEADING_MAX_BOLD_RUN = 3
 
 _MARKER_RE = re.compile(r"^[\d*†‡,]+$")
+_UNIT_RE = re.compile(r"(^|\d)(k?m|cm|mm)$")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _NUM_TOKEN_RE = re.compile(r"[-–−+±~(]?\d[\d.,:/%–-]*\)?%?$")
 _NUM_CELL_RE = re.compile(
@@ -85,7 +88,7 @@ def analyse_page(raw: RawPage) -> PageLayout:
     body = _body_size(toks)
     groups: list[Group] = []
     if raw.tables:
-        toks = _claim_ruled_tables(raw.tables, toks, groups)
+        toks = _claim_ruled_tables(raw, raw.tables, toks, groups)
     toks = _claim_text_tables(toks, body, groups)
     if raw.frames:
         toks = _claim_boxes(raw, toks, body, groups)
@@ -145,11 +148,16 @@ def _body_size(toks: Sequence[Tok]) -> float:
 # ---------------------------------------------------------------------------- tables
 
 
-def _claim_ruled_tables(tables: list[RawTable], toks: list[Tok], out: list[Group]) -> list[Tok]:
+def _claim_ruled_tables(
+    raw: RawPage, tables: list[RawTable], toks: list[Tok], out: list[Group]
+) -> list[Tok]:
+    """Words of plausible ruled tables become table atoms (rows of cells)."""
     for table in tables:
         if len(table.rows) < 2 or max(len(r) for r in table.rows) < 2:
             continue  # a single ruled cell or row is a frame, not a table
         x0, top, x1, bottom = table.bbox
+        if x0 < -2 or top < -2 or x1 > raw.width + 2 or bottom > raw.height + 2:
+            continue  # a grid of decoration running off the page
         inside: list[Tok] = []
         rest: list[Tok] = []
         for t in toks:
@@ -159,6 +167,7 @@ def _claim_ruled_tables(tables: list[RawTable], toks: list[Tok], out: list[Group
             continue
         rows: list[list[list[Tok]]] = []
         placed: set[int] = set()
+        straddling = 0
         for row in table.rows:
             cells: list[list[Tok]] = []
             for cx0, ctop, cx1, cbottom in sorted(row):
@@ -167,14 +176,15 @@ def _claim_ruled_tables(tables: list[RawTable], toks: list[Tok], out: list[Group
                     for t in inside
                     if cx0 <= (t.x0 + t.x1) / 2 <= cx1 and ctop <= (t.top + t.bottom) / 2 <= cbottom
                 ]
+                straddling += sum(1 for t in cell if t.x0 < cx0 - 2 or t.x1 > cx1 + 2)
                 placed.update(id(t) for t in cell)
                 cells.append(cell)
             if any(cells):
                 rows.append(cells)
+        if len(rows) < 2 or straddling > 0.1 * len(placed):
+            continue  # text runs across the rules: lines drawn over running text, not a table
         # Words in the table box but in no cell (captions inside the frame) stay body text.
         rest.extend(t for t in inside if id(t) not in placed)
-        if not rows:
-            continue
         claimed = [t for r in rows for c in r for t in c]
         out.append(_group("table", claimed, rows))
         toks = rest
@@ -216,7 +226,12 @@ def _claim_text_tables(toks: list[Tok], body: float, out: list[Group]) -> list[T
             merged[-1][1] = max(merged[-1][1], b1)
         else:
             merged.append([b0, b1])
-    near = [t for t in toks if any(b0 <= t.top and t.bottom <= b1 for b0, b1 in merged)]
+    starts = [b[0] for b in merged]
+    near = []
+    for t in toks:
+        k = bisect_right(starts, t.top) - 1
+        if k >= 0 and t.bottom <= merged[k][1]:
+            near.append(t)
     rows = _group_rows(near)
     info: list[tuple[list[list[Tok]], list[int]] | None] = []
     for row in rows:
@@ -420,9 +435,11 @@ def _vertical_cut(items: list[Item], body: float) -> tuple[list[Item], list[Item
     if len(items) < 4:
         return None
     display = DISPLAY_RATIO * body
-    core = [it for it in items if isinstance(it, Group) or it.size <= display]
-    if len(core) < 4:
-        core = items
+    extra = [it for it in items if it.size > display]
+    if extra and len(items) - len(extra) >= 4:
+        core = [it for it in items if it.size <= display]
+    else:
+        core, extra = items, []
     by_x = sorted(core, key=_X0)
     min_gutter = max(0.45 * body, 3.0)
     gaps: list[tuple[float, float]] = []
@@ -434,9 +451,6 @@ def _vertical_cut(items: list[Item], body: float) -> tuple[list[Item], list[Item
             reach = it.x1
     if not gaps:
         return None
-    extra = [it for it in items if not isinstance(it, Group) and it.size > display]
-    if len(core) == len(items):
-        extra = []
     for g0, g1 in sorted(gaps, key=lambda g: g[0] - g[1]):
         left = [it for it in core if it.x1 <= g0]
         right = [it for it in core if it.x0 >= g1]
@@ -503,10 +517,15 @@ def _join(toks: list[Tok]) -> tuple[str, list[Tok]]:
     parts = [first.text]
     kept = [first]
     prev = first
+    prev_end = first.x1
     for t in toks[1:]:
         if t.size <= marker_size and t.bottom < marker_bottom and _MARKER_RE.match(t.text):
-            continue  # superscript note marker glued to a word ("45,9 år³"): not text
-        gap = t.x0 - prev.x1
+            if t.text in ("2", "3") and _UNIT_RE.search(prev.text) and t.x0 - prev_end < 1:
+                parts.append("²" if t.text == "2" else "³")  # km², m³: a unit, not a note
+            # Otherwise a superscript note marker glued to a word ("45,9 år³"): not text.
+            prev_end = t.x1
+            continue
+        gap = t.x0 - prev_end
         size = prev.size if prev.size > t.size else t.size
         if gap < 0.1 * size or (prev.glue and gap < 0.35 * size):
             parts.append(t.text)  # no visible space: one word split by font or ligature
@@ -514,6 +533,7 @@ def _join(toks: list[Tok]) -> tuple[str, list[Tok]]:
             parts.append(" ")
             parts.append(t.text)
         prev = t
+        prev_end = t.x1
         kept.append(t)
     return "".join(parts), kept
 

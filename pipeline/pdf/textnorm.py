@@ -20,8 +20,9 @@ LIGATURES = {
 }
 LIGATURE_CHARS = frozenset(LIGATURES)
 SOFT_HYPHEN = "\u00ad"
-# PDFium marks a hyphen it recognised at a line end with U+FFFE; U+2010/U+2011 are hyphens too.
-_HYPHEN_LIKE = {"\ufffe": "-", "\u2010": "-", "\u2011": "-"}
+# PDFium marks a hyphen it recognised at a line end with U+FFFE; U+2010/U+2011 are hyphens too,
+# and so is a drawn soft hyphen (see clean_word).
+_HYPHEN_LIKE = {SOFT_HYPHEN: "-", "\ufffe": "-", "\u2010": "-", "\u2011": "-"}
 
 _CID_RE = re.compile(r"\(cid:\d+\)")
 NEEDS_WORK_RE = re.compile(r"[^\x20-\x7e\u00a0-\u00ac\u00ae-\u00ff]|\(cid:")
@@ -75,19 +76,16 @@ def letter_score(text: str) -> float:
 def clean_word(text: str) -> tuple[str, int]:
     """Normalise one extracted word; returns (text, number of undecodable glyphs dropped).
 
-    A soft hyphen at the end of a word is a line-end hyphenation point the layout program
-    used, so it becomes a visible "-" (the ingest stage joins hyphenated line ends); inside a
-    word it is invisible and removed.
+    A soft hyphen in a PDF's text is a glyph that was drawn, so it was visible: at a line end
+    it is the hyphenation the layout program made ("genomsnit\u00ad" → "genomsnit-", which
+    the ingest stage joins), inside a word a font that maps its hyphen to U+00AD
+    ("EU\u00adval" → "EU-val", as PDFium reads it too). Either way it becomes "-".
     """
     if not NEEDS_WORK_RE.search(text):
         return text, 0  # fast path: plain ASCII / Latin-1 needs nothing
     dropped = 0
     if "(cid:" in text:
         text, dropped = _CID_RE.subn("", text)
-    if SOFT_HYPHEN in text:
-        stripped = text.rstrip(SOFT_HYPHEN)
-        trailing = len(stripped) != len(text)
-        text = stripped.replace(SOFT_HYPHEN, "") + ("-" if trailing and stripped else "")
     for src, dst in _HYPHEN_LIKE.items():
         if src in text:
             text = text.replace(src, dst)
