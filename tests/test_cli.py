@@ -43,8 +43,9 @@ def test_bad_files_are_reported_and_the_rest_is_written(tmp_path):
     (folder / "fejk.pdf").write_bytes(b"GIF89a not a pdf")
     (folder / "bild.png").write_bytes(b"\x89PNG")
     out = tmp_path / "run"
-    result = runner.invoke(app, ["extract", str(folder), str(tmp_path / "saknas.txt"),
-                                 "--out", str(out)])
+    result = runner.invoke(
+        app, ["extract", str(folder), str(tmp_path / "saknas.txt"), "--out", str(out)]
+    )
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.evaluate import Score, figure_key, normalise_title, parse_thresholds
 from pipeline.errors import UsageError
+from pipeline.evaluate import Score, figure_key, normalise_title, parse_thresholds
 from tests.conftest import SAMPLE, SAMPLE_GOLD
 
 
@@ -44,10 +44,24 @@ def test_thresholds_parse_and_reject_unknown_fields():
 
 
 def test_cli_evaluate_sample_meets_its_gold():
-    result = CliRunner().invoke(app, ["evaluate", str(SAMPLE_GOLD), "--json",
-                                      "--min", "cities=1", "--min", "funds=1",
-                                      "--min", "titles=1", "--min", "dates=1",
-                                      "--min", "figures=1"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "evaluate",
+            str(SAMPLE_GOLD),
+            "--json",
+            "--min",
+            "cities=1",
+            "--min",
+            "funds=1",
+            "--min",
+            "titles=1",
+            "--min",
+            "dates=1",
+            "--min",
+            "figures=1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     scores = json.loads(result.stdout)
     assert scores["sections"]["f1"] == 1.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,10 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
     return path
 
 
-TEXT = "Exempel 1: Stöd i Malmö\n\nMalmö stad har fått stöd från regionalfonden för utveck-\nlingen av hamnen."
+TEXT = (
+    "Exempel 1: Stöd i Malmö\n\n"
+    "Malmö stad har fått stöd från regionalfonden för utveck-\nlingen av hamnen."
+)
 
 
 @pytest.mark.parametrize(
@@ -52,7 +56,10 @@ def test_latin1_bytes_outside_cp1252_still_decode(tmp_path):
     [
         ("utveck-\nling av regionen", "utveckling\nav regionen"),
         ("test- och demonstrationsarena", "test- och demonstrationsarena"),
-        ("stärka staden som test-\noch demonstrationsarena", "stärka staden som test-\noch demonstrationsarena"),
+        (
+            "stärka staden som test-\noch demonstrationsarena",
+            "stärka staden som test-\noch demonstrationsarena",
+        ),
         ("kompetens-\noch företagsutveckling", "kompetens-\noch företagsutveckling"),
         ("små IKT-\nföretag i regionen", "små IKT-företag\ni regionen"),
         ("IKT-sektorn växer", "IKT-sektorn växer"),
@@ -83,13 +90,17 @@ def test_clean_line(raw, clean):
 
 
 def test_page_table_maps_every_character_to_its_page():
-    lines = [SourceLine("Första sidan slutar med utveck-", 1), SourceLine("lingen av", 2),
-             SourceLine("regionen.", 2), SourceLine("Tredje sidan.", 3)]
+    lines = [
+        SourceLine("Första sidan slutar med utveck-", 1),
+        SourceLine("lingen av", 2),
+        SourceLine("regionen.", 2),
+        SourceLine("Tredje sidan.", 3),
+    ]
     text, pages, _ = join_lines(lines)
     assert text == "Första sidan slutar med utvecklingen\nav\nregionen.\nTredje sidan."
     assert [page.number for page in pages] == [1, 2, 3]
     assert pages[0].start == 0 and pages[-1].end == len(text)
-    for left, right in zip(pages, pages[1:]):
+    for left, right in itertools.pairwise(pages):
         assert left.end == right.start
     # The re-joined word stays on the page where it starts.
     assert text[pages[0].start : pages[0].end].startswith("Första sidan slutar med utvecklingen")

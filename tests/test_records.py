@@ -16,14 +16,22 @@ def minimal(**changes) -> dict:
     start = TEXT.index("Malmö stad")
     data = {
         "record_id": "0123456789ab:1",
-        "document": {"id": "0123456789ab", "path": "x.txt", "sha256": "0123456789ab" + "0" * 52,
-                     "pages": 1},
+        "document": {
+            "id": "0123456789ab",
+            "path": "x.txt",
+            "sha256": "0123456789ab" + "0" * 52,
+            "pages": 1,
+        },
         "case_number": 1,
         "title": "Stöd i Malmö",
         "span": {"start": 0, "end": len(TEXT), "pages": [1]},
-        "cities": [{"name": "Malmö", "code": "1280",
-                    "mentions": [{"text": "Malmö stad", "start": start, "end": start + 10,
-                                  "page": 1}]}],
+        "cities": [
+            {
+                "name": "Malmö",
+                "code": "1280",
+                "mentions": [{"text": "Malmö stad", "start": start, "end": start + 10, "page": 1}],
+            }
+        ],
     }
     data.update(changes)
     return data
@@ -57,28 +65,47 @@ def test_mentions_outside_the_case_span_are_rejected():
 
 @pytest.mark.parametrize(
     "change",
-    [{"colour": "blå"}, {"funds": [{"code": "XYZ", "name": "x", "mentions": []}]},
-     {"schema_version": "1"}, {"document": {"id": "short", "path": "x", "sha256": "0" * 64}}],
+    [
+        {"colour": "blå"},
+        {"funds": [{"code": "XYZ", "name": "x", "mentions": []}]},
+        {"schema_version": "1"},
+        {"document": {"id": "short", "path": "x", "sha256": "0" * 64}},
+    ],
 )
 def test_contract_violations_are_rejected(change):
     with pytest.raises(ValidationError):
         CaseRecord.model_validate(minimal(**change), context={"text": TEXT})
 
 
-@pytest.mark.parametrize("value", ["2017", "2017-03", "2015-05-25", "2014/2020",
-                                   "2023-06-27/2023-09-14"])
+@pytest.mark.parametrize(
+    "value", ["2017", "2017-03", "2015-05-25", "2014/2020", "2023-06-27/2023-09-14"]
+)
 def test_date_values_accept_iso_prefixes_and_periods(value):
     start = TEXT.index("Malmö stad")
-    data = minimal(dates=[{"value": value, "text": "Malmö", "mention": {
-        "text": "Malmö", "start": start, "end": start + 5, "page": 1}}])
+    data = minimal(
+        dates=[
+            {
+                "value": value,
+                "text": "Malmö",
+                "mention": {"text": "Malmö", "start": start, "end": start + 5, "page": 1},
+            }
+        ]
+    )
     assert CaseRecord.model_validate(data, context={"text": TEXT}).dates[0].value == value
 
 
 @pytest.mark.parametrize("value", ["17", "2017-3", "mars 2017", "2017/"])
 def test_date_values_reject_other_forms(value):
     start = TEXT.index("Malmö stad")
-    data = minimal(dates=[{"value": value, "text": "Malmö", "mention": {
-        "text": "Malmö", "start": start, "end": start + 5, "page": 1}}])
+    data = minimal(
+        dates=[
+            {
+                "value": value,
+                "text": "Malmö",
+                "mention": {"text": "Malmö", "start": start, "end": start + 5, "page": 1},
+            }
+        ]
+    )
     with pytest.raises(ValidationError):
         CaseRecord.model_validate(data, context={"text": TEXT})
 
@@ -86,9 +113,23 @@ def test_date_values_reject_other_forms(value):
 def test_json_schema_forbids_extra_fields_and_names_every_contract_field():
     schema = record_json_schema()
     assert schema["additionalProperties"] is False
-    for field in ("schema_version", "record_id", "document", "case_number", "title", "span",
-                  "cities", "regions", "funds", "priorities", "figures", "dates",
-                  "organisations", "projects", "warnings"):
+    for field in (
+        "schema_version",
+        "record_id",
+        "document",
+        "case_number",
+        "title",
+        "span",
+        "cities",
+        "regions",
+        "funds",
+        "priorities",
+        "figures",
+        "dates",
+        "organisations",
+        "projects",
+        "warnings",
+    ):
         assert field in schema["properties"]
     json.dumps(schema)
 
@@ -102,8 +143,8 @@ def test_records_are_deterministic(sample_records):
 
 
 def test_every_mention_in_sample_points_at_its_evidence(sample_records):
-    from tests.conftest import SAMPLE
     from pipeline.ingest import ingest_file
+    from tests.conftest import SAMPLE
 
     text = ingest_file(SAMPLE).text
     for record in sample_records:

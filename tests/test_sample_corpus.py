@@ -31,6 +31,11 @@ def test_sample_figure_details(sample_records):
     figures = {f.text: f for record in sample_records for f in record.figures}
     tonnes = next(f for text, f in figures.items() if "4 000" in text)
     assert (tonnes.kind, tonnes.value, tonnes.unit, tonnes.per, tonnes.approximate) == (
-        "quantity", 4000, "ton", "år", True)
+        "quantity",
+        4000,
+        "ton",
+        "år",
+        True,
+    )
     five = next(f for text, f in figures.items() if "fem procent" in text)
     assert (five.kind, five.value, five.unit, five.bound) == ("percent", 5, "percent", "at_least")

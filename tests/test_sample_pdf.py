@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -10,11 +11,11 @@ from tests.conftest import SAMPLE
 
 reportlab = pytest.importorskip("reportlab")
 
-LINES_PER_PAGE = 40
+LINES_PER_PAGE = 30
 
 
 def render_pdf(lines: list[str], path: Path) -> list[int]:
-    """Draw lines onto A4 pages, 40 per page, with a running header and a page footer.
+    """Draw lines onto A4 pages, 30 per page, with a running header and a page footer.
 
     Returns the page number of each input line.
     """
@@ -58,8 +59,14 @@ def test_pdf_gives_the_same_records_as_the_text(pdf_and_lines, sample_records):
 
     path, lines, pages = pdf_and_lines
     # The layout must put a page break inside a case for this test to mean anything.
-    case_starts = [i for i, line in enumerate(lines) if line.lstrip().startswith("Exempel ")]
-    assert any(pages[i] != pages[i + 10] for i in case_starts[:-1])
+    starts = [i for i, line in enumerate(lines) if line.lstrip().startswith("Exempel 1:")]
+    starts += [
+        i
+        for i, line in enumerate(lines)
+        if line.lstrip()[:9] in {"Exempel 2", "Exempel 3", "Exempel 4", "Exempel 5"}
+    ]
+    starts = [*sorted(starts), len(lines)]
+    assert any(pages[a] != pages[b - 1] for a, b in itertools.pairwise(starts))
     records = extract_file(path)
     assert len(records) == len(sample_records) == 5
     for got, want in zip(records, sample_records, strict=True):
@@ -71,6 +78,22 @@ def test_pdf_gives_the_same_records_as_the_text(pdf_and_lines, sample_records):
         assert not any("Rapport 2018:3" in w or "Sid " in w for w in got.warnings)
 
 
+def _clean_line_pages(document, lines: list[str], pages: list[int]) -> list[tuple[int, int]]:
+    """(start offset, rendered page) of each clean-text line, aligned in order to the source."""
+    result: list[tuple[int, int]] = []
+    source = 0
+    offset = 0
+    for clean in document.text.split("\n"):
+        key = " ".join(clean.split())[:12]
+        if key:
+            while source < len(lines) and key not in " ".join(lines[source].split()):
+                source += 1
+            assert source < len(lines), f"clean line not found in the source: {clean!r}"
+            result.append((offset, pages[source]))
+        offset += len(clean) + 1
+    return result
+
+
 def test_pdf_mentions_carry_their_page(pdf_and_lines):
     from pipeline import extract_file
     from pipeline.ingest import ingest_file
@@ -79,20 +102,14 @@ def test_pdf_mentions_carry_their_page(pdf_and_lines):
     document = ingest_file(path)
     assert "miljöproblem." in document.text
     assert "Rapport 2018:3" not in document.text and "Sid 1 (" not in document.text
+    line_pages = _clean_line_pages(document, lines, pages)
     records = extract_file(path)
+    checked = 0
     for record in records:
         for mention in record.iter_mentions():
-            # The page of the line the evidence sits on in the rendered layout.
-            expected = next(
-                pages[i] for i, line in enumerate(lines)
-                if mention.text.split()[0] in line and _line_near(document, mention.start, line)
-            )
+            expected = [page for start, page in line_pages if start <= mention.start][-1]
             assert mention.page == expected, mention
             assert mention.bbox is not None
-
-
-def _line_near(document, offset: int, line: str) -> bool:
-    start = document.text.rfind("\n", 0, offset) + 1
-    end = document.text.find("\n", offset)
-    clean_line = document.text[start : end if end >= 0 else None]
-    return clean_line.strip()[:20] in line or line.strip()[:20] in clean_line
+            checked += 1
+    assert {page for _, page in line_pages} == {1, 2, 3}
+    assert checked > 50

@@ -7,8 +7,10 @@ import pytest
 from pipeline.ingest import ingest_text
 from pipeline.segment import segment
 
-BODY = ("Projektet har genomförts med stöd från regionalfonden och har engagerat många aktörer "
-        "i regionen under flera år.\n")
+BODY = (
+    "Projektet har genomförts med stöd från regionalfonden och har engagerat många aktörer "
+    "i regionen under flera år.\n"
+)
 
 
 def sections_of(text: str):
@@ -17,8 +19,14 @@ def sections_of(text: str):
 
 @pytest.mark.parametrize(
     "heading",
-    ["Exempel 1: Satsning i Umeå", "Exempel 1. Satsning i Umeå", "Exempel 1 – Satsning i Umeå",
-     "Exempel 1 - Satsning i Umeå", "EXEMPEL 1: Satsning i Umeå", "  Exempel 1: Satsning i Umeå"],
+    [
+        "Exempel 1: Satsning i Umeå",
+        "Exempel 1. Satsning i Umeå",
+        "Exempel 1 – Satsning i Umeå",
+        "Exempel 1 - Satsning i Umeå",
+        "EXEMPEL 1: Satsning i Umeå",
+        "  Exempel 1: Satsning i Umeå",
+    ],
 )
 def test_heading_forms(heading):
     sections, warnings = sections_of(f"Inledning om programmet.\n\n{heading}\n\n{BODY}")
@@ -34,7 +42,8 @@ def test_heading_alone_with_title_on_next_line():
 
 def test_heading_alone_followed_by_body_has_no_title():
     long_line = BODY.strip() * 2
-    text = f"Exempel 2\n{long_line}\nmed mer text på nästa rad som fortsätter stycket utan paus alls.\n"
+    more = "med mer text på nästa rad som fortsätter stycket utan paus alls."
+    text = f"Exempel 2\n{long_line}\n{more}\n"
     sections, _ = sections_of(text)
     assert sections[0].number == 2
     assert sections[0].title is None
@@ -65,8 +74,12 @@ def test_text_before_first_heading_is_not_a_case_and_spans_are_ordered():
 
 @pytest.mark.parametrize(
     "line",
-    ["Exempel på insatser som efterfrågades var många.", "Exempel på stormar som drabbat kommunen:",
-     "Ett exempel 1 är inte en rubrik", "exempel 2: gemener räknas inte"],
+    [
+        "Exempel på insatser som efterfrågades var många.",
+        "Exempel på stormar som drabbat kommunen:",
+        "Ett exempel 1 är inte en rubrik",
+        "exempel 2: gemener räknas inte",
+    ],
 )
 def test_false_headings_are_not_cases(line):
     sections, warnings = sections_of(f"{line}\n\n{BODY}")
@@ -94,8 +107,8 @@ def test_repeated_numbers_warn_and_get_distinct_ids():
 
 
 def test_sample_titles(sample_gold):
-    from tests.conftest import SAMPLE
     from pipeline.ingest import ingest_file
+    from tests.conftest import SAMPLE
 
     sections, _ = segment(ingest_file(SAMPLE))
     assert [(s.number, s.title) for s in sections] == [
