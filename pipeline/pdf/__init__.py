@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from ..errors import IngestError
@@ -37,7 +37,8 @@ DEFAULT_BACKEND: str = "pdfium"
 # Running headers/footers live in the top/bottom band of a page and repeat on many pages.
 FURNITURE_ZONE = 0.08
 FURNITURE_MIN_SHARE = 0.5
-EDGE_LINES = 2  # outermost lines of a page considered even outside the band
+PAGE_NUMBER_MIN_SHARE = 0.4  # pages carrying a bare page number (title pages often do not)
+EDGE_ROWS = 4  # outermost text rows of a page considered even outside the band
 # A page without text whose images cover this share of it is a scan: OCR it.
 SCAN_MIN_IMAGE_COVER = 0.5
 
@@ -198,9 +199,17 @@ def _edge_lines(lines: list[Line], height: float) -> set[int]:
     outermost lines of the page (a footer above a wide bottom margin is still the last line)."""
     edge = {i for i, line in enumerate(lines) if _in_zone(line, height)}
     if lines:
-        by_top = sorted(range(len(lines)), key=lambda i: lines[i].top)
-        edge.update(by_top[:EDGE_LINES])
-        edge.update(by_top[-EDGE_LINES:])
+        # Rows, not lines: a header row may hold several lines ("Rapport", "2(13)") whose
+        # tops differ by a point or two.
+        order = sorted(range(len(lines)), key=lambda i: lines[i].top)
+        rows: list[list[int]] = []
+        for i in order:
+            if rows and lines[i].top - lines[rows[-1][0]].top <= 4.0:
+                rows[-1].append(i)
+            else:
+                rows.append([i])
+        for row in rows[:EDGE_ROWS] + rows[-EDGE_ROWS:]:
+            edge.update(row)
     return edge
 
 
@@ -212,11 +221,17 @@ def _bare_number(text: str) -> int | None:
 def _split_furniture(layouts: list[tuple[RawPage, list[Line], bool]]) -> list[Page]:
     """Move running headers/footers and page numbers out of the body lines.
 
-    A bare number near the page edge is a page number only if it differs from the PDF page
-    index by the document's usual offset (printed page 24 on PDF page 1, and so on), so a
-    section number such as the "2" of "2 Lagtext" at the top of page 4 stays in the text.
+    Candidates are the outer rows of each page. A line is a running header/footer when its
+    digit-blurred form repeats on at least half of the pages; if one exact wording dominates
+    those repeats ("NFS 2007:10" on every page), only that wording is furniture, so that an
+    amendment note "NFS 2014:23" or a title in another case is not taken for it.
+
+    A bare number is a page number only if it differs from the PDF page index by the
+    document's usual offset (printed page 24 on PDF page 1, and so on) and that offset is
+    common, so a section number such as the "2" of "2 Lagtext" at the top of page 4 stays.
     """
     pages_with: dict[str, set[int]] = defaultdict(set)
+    wordings: dict[str, Counter[str]] = defaultdict(Counter)
     offsets: dict[int, set[int]] = defaultdict(set)
     edges: list[set[int]] = []
     for raw, lines, _ in layouts:
@@ -231,24 +246,39 @@ def _split_furniture(layouts: list[tuple[RawPage, list[Line], bool]]) -> list[Pa
             key = furniture_key(text)
             if key:
                 pages_with[key].add(raw.number)
-    needed = max(2, math.ceil(FURNITURE_MIN_SHARE * len(layouts)))
-    running = {key for key, numbers in pages_with.items() if len(numbers) >= needed}
+                wordings[key][text] += 1
+    n = len(layouts)
+    needed = max(2, math.ceil(FURNITURE_MIN_SHARE * n))
+    running: dict[str, str | None] = {}  # key -> the one exact wording, or None (any)
+    for key, numbers in pages_with.items():
+        if len(numbers) >= needed:
+            text, count = wordings[key].most_common(1)[0]
+            running[key] = text if count >= 0.8 * sum(wordings[key].values()) else None
     best = max(offsets.items(), key=lambda kv: (len(kv[1]), -abs(kv[0])), default=None)
-    offset = best[0] if best else None
+    offset = None
+    if best and len(best[1]) >= (1 if n == 1 else max(2, math.ceil(PAGE_NUMBER_MIN_SHARE * n))):
+        offset = best[0]
+
+    def is_furniture(text: str, number: int) -> bool:
+        bare = _bare_number(text)
+        if bare is not None:
+            return bare - number == offset
+        if is_page_number(text):
+            return True
+        key = furniture_key(text)
+        if key not in running:
+            return False
+        wording = running[key]
+        return wording is None or wording == text
+
     pages: list[Page] = []
     for (raw, lines, used_ocr), edge in zip(layouts, edges, strict=True):
         body: list[Line] = []
         furniture: list[str] = []
         for i, line in enumerate(lines):
-            if i in edge:
-                number = _bare_number(line.text)
-                if number is not None:
-                    is_furniture = number - raw.number == offset
-                else:
-                    is_furniture = is_page_number(line.text) or furniture_key(line.text) in running
-                if is_furniture:
-                    furniture.append(line.text)
-                    continue
-            body.append(line)
+            if i in edge and is_furniture(line.text, raw.number):
+                furniture.append(line.text)
+            else:
+                body.append(line)
         pages.append(Page(raw.number, raw.width, raw.height, body, furniture, used_ocr))
     return pages
