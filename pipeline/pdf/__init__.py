@@ -37,6 +37,7 @@ DEFAULT_BACKEND: str = "pdfium"
 # Running headers/footers live in the top/bottom band of a page and repeat on many pages.
 FURNITURE_ZONE = 0.08
 FURNITURE_MIN_SHARE = 0.5
+FURNITURE_MAX_WORDS = 8  # running heads are short; a repeated sentence is body text
 PAGE_NUMBER_MIN_SHARE = 0.4  # pages carrying a bare page number (title pages often do not)
 EDGE_ROWS = 4  # outermost text rows of a page considered even outside the band
 # A page without text whose images cover this share of it is a scan: OCR it.
@@ -244,7 +245,7 @@ def _split_furniture(layouts: list[tuple[RawPage, list[Line], bool]]) -> list[Pa
                 offsets[number - raw.number].add(raw.number)
                 continue
             key = furniture_key(text)
-            if key:
+            if key and len(text.split()) <= FURNITURE_MAX_WORDS:
                 pages_with[key].add(raw.number)
                 wordings[key][text] += 1
     n = len(layouts)
