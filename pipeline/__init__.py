@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any, Literal
 
 from .errors import CasebookError, IngestError, PatternError, RecordError, SegmentError
 from .records import SCHEMA_VERSION, CaseRecord
@@ -36,11 +38,22 @@ def extract_file(
     return extract_document(ingest_file(path, pdf_backend=pdf_backend, max_pages=max_pages))
 
 
-def extract_paths(paths, **options):  # type: ignore[no-untyped-def]
-    """Records of many files and folders (see pipeline.batch.extract_paths)."""
+def extract_paths(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    errors: Literal["raise", "ignore"] = "raise",
+    **options: Any,
+) -> Iterator[CaseRecord]:
+    """Records of many files, folders and glob patterns, in input order.
+
+    Options as for `casebook extract`: workers (default 0: this process), timeout, max_pages,
+    pdf_backend, ocr, executor ("local" | "dask"), scheduler, out_dir (cache and outputs),
+    force. Failed inputs raise one CasebookError after the last record unless
+    errors="ignore"; pipeline.batch.iter_results gives every input's status instead.
+    """
     from .batch import extract_paths as _extract_paths
 
-    return _extract_paths(paths, **options)
+    return _extract_paths(paths, errors=errors, **options)
 
 
 __all__ = [

@@ -32,6 +32,15 @@ def _fail_usage(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _cpu_count() -> int:
+    import os
+
+    # The cores this process may use (a container's share), not the machine's.
+    if hasattr(os, "sched_getaffinity"):
+        return max(len(os.sched_getaffinity(0)), 1)
+    return os.cpu_count() or 1
+
+
 @app.command()
 def extract(
     paths: Annotated[
@@ -87,8 +96,6 @@ def extract(
     Unchanged inputs reuse the records of the previous run in the same output folder.
     Exit status: 0 all inputs ok, 1 some failed (see the manifest), 2 usage error.
     """
-    import os
-
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -118,7 +125,7 @@ def extract(
         batch = Batch(
             inputs,
             options=ExtractOptions(pdf_backend=pdf_backend, max_pages=max_pages, ocr=ocr),
-            workers=(os.cpu_count() or 1) if workers is None else workers,
+            workers=_cpu_count() if workers is None else workers,
             timeout=timeout,
             executor=executor or ("dask" if scheduler else "local"),  # type: ignore[arg-type]
             scheduler=scheduler,
@@ -139,7 +146,7 @@ def extract(
         console=err,
         disable=not bar,
     )
-    task = progress.add_task("extract", total=len(batch.items), detail="")
+    task = progress.add_task("extract", total=len(batch.items), detail="docs · starting")
     pages = records = 0
     started = time.perf_counter()
     waiting: dict[int, DocumentResult] = {}  # --out -: results waiting for their turn
@@ -157,7 +164,7 @@ def extract(
             err.print(f"ok: {result.path} ({result.cases} cases, {how})", markup=False)
 
     try:
-        with batch:
+        with batch, progress:
             for result in batch.results():
                 report(result)
                 pages += result.pages or 0
@@ -169,8 +176,6 @@ def extract(
                     completed=done,
                     detail=f"docs · {pages} pages · {records} records · {rate:.1f} docs/s",
                 )
-                if bar and done == 1:
-                    progress.start()
                 if stream:
                     waiting[result.index] = result
                     while next_index in waiting:
@@ -178,14 +183,12 @@ def extract(
                             sys.stdout.write(line + "\n")
                         next_index += 1
                     sys.stdout.flush()
-            progress.stop()
             manifest = None if stream else batch.write()
     except KeyboardInterrupt:
-        progress.stop()
-        err.print("interrupted: finished documents are cached; run again to resume")
+        resume = "" if stream else "; finished documents are cached, run again to resume"
+        err.print(f"interrupted{resume}")
         raise typer.Exit(130) from None
     except CasebookError as exc:
-        progress.stop()
         _fail_usage(str(exc))
     summary = batch.summary()
     if not quiet:

@@ -1,0 +1,176 @@
+"""Batch benchmark: throughput, parallel speedup, re-run cost and memory, side by side.
+
+    .venv/bin/python bench/bench_pipeline.py [--texts 200] [--pdfs 50] [--large 500]
+
+Generates a Swedish Exempel corpus into a temporary folder (tests/batchgen.py) and prints:
+  1. words/s of the full pipeline (ingest → records, one process) vs spacy.blank("sv")
+     tokenizing the same texts                              target: ratio >= 0.5
+  2. `casebook extract --workers 2` vs `--workers 1`, wall clock, end to end
+                                                            target: speedup >= 1.7x
+  3. re-running an unchanged corpus vs the full run         target: <= 5 %
+  4. peak RSS of the whole process tree (CLI + workers) for 50 vs 500 documents
+                                                            target: within 20 %
+Numbers are ratios measured in one run on the same machine; absolute times depend on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.batchgen import write_pdf_corpus, write_text_corpus  # noqa: E402
+
+
+def casebook(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pipeline.cli", "extract", *args]
+
+
+@dataclass
+class Run:
+    seconds: float  # wall clock, end to end
+    peak_rss: int  # bytes, summed over the process tree
+    done_at: list[float]  # when each document's log line arrived, seconds from the start
+
+    @property
+    def startup(self) -> float:
+        return self.done_at[0] if self.done_at else self.seconds
+
+    @property
+    def steady_rate(self) -> float:
+        """Documents per second between the first and the last finished document."""
+        span = self.done_at[-1] - self.done_at[0] if len(self.done_at) > 1 else 0.0
+        return (len(self.done_at) - 1) / span if span else float("nan")
+
+
+def timed_run(command: list[str]) -> Run:
+    """Run the CLI (plain log lines on stderr); time it and sample the tree's RSS."""
+    import psutil
+
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    done_at: list[float] = []
+
+    def read_log() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            if line.startswith(("ok: ", "error: ")):
+                done_at.append(time.perf_counter() - started)
+
+    reader = threading.Thread(target=read_log, daemon=True)
+    reader.start()
+    root = psutil.Process(process.pid)
+    peak = 0
+    while process.poll() is None:
+        total = 0
+        with contextlib.suppress(psutil.Error):
+            for member in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):  # a worker may exit meanwhile
+                    total += member.memory_info().rss
+        peak = max(peak, total)
+        time.sleep(0.05)
+    seconds = time.perf_counter() - started
+    reader.join()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed with exit status {process.returncode}")
+    return Run(seconds, peak, done_at)
+
+
+def words_per_second(texts: list[Path]) -> tuple[float, float, int]:
+    """Full pipeline and bare tokenizer words/s over the same text files, in this process."""
+    import spacy
+
+    from pipeline.batch import iter_results
+    from pipeline.nlp import load_nlp
+
+    load_nlp()  # both sides start warm: loading is a one-off per worker
+    list(iter_results(texts[:2]))
+    contents = [path.read_text(encoding="utf-8") for path in texts]
+    words = sum(len(text.split()) for text in contents)
+    started = time.perf_counter()
+    results = list(iter_results(texts))
+    full = time.perf_counter() - started
+    assert all(result.status == "ok" for result in results)
+    blank = spacy.blank("sv")
+    blank.max_length = max(len(text) for text in contents) + 1
+    started = time.perf_counter()
+    tokens = sum(len(doc) for doc in blank.pipe(contents))
+    bare = time.perf_counter() - started
+    assert tokens > words
+    return words / full, words / bare, words
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--texts", type=int, default=200)
+    parser.add_argument("--pdfs", type=int, default=50)
+    parser.add_argument("--small", type=int, default=50)
+    parser.add_argument("--large", type=int, default=500)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="casebook-bench-") as temp:
+        base = Path(temp)
+        corpus = base / "korpus"
+        texts = write_text_corpus(corpus / "text", args.texts, seed=0)
+        write_pdf_corpus(corpus / "pdf", args.pdfs, seed=10_000)
+        print(f"corpus: {args.texts} text documents + {args.pdfs} PDFs in {corpus}")
+
+        full_wps, bare_wps, words = words_per_second(texts)
+        print(f"\n1. throughput over {args.texts} text documents ({words} words), one process")
+        print(f"   full pipeline        {full_wps:8.0f} words/s")
+        print(f"   spacy.blank('sv')    {bare_wps:8.0f} words/s")
+        print(f"   ratio                {full_wps / bare_wps:8.2f}    (target >= 0.5)")
+
+        one = timed_run(casebook(str(corpus), "--out", str(base / "j1"), "--workers", "1"))
+        two = timed_run(casebook(str(corpus), "--out", str(base / "j2"), "--workers", "2"))
+        same = (base / "j1" / "records.jsonl").read_bytes() == (
+            base / "j2" / "records.jsonl"
+        ).read_bytes()
+        print(f"\n2. casebook extract over {args.texts + args.pdfs} documents")
+        print("                        workers 1   workers 2   speedup")
+        print(
+            f"   end to end           {one.seconds:8.1f} s  {two.seconds:8.1f} s"
+            f"  {one.seconds / two.seconds:7.2f}x  (target >= 1.7x)"
+        )
+        print(f"   first document after {one.startup:8.1f} s  {two.startup:8.1f} s")
+        print(
+            f"   steady state         {one.steady_rate:6.1f}/s    {two.steady_rate:6.1f}/s"
+            f"  {two.steady_rate / one.steady_rate:7.2f}x  (documents per second)"
+        )
+        print(f"   records identical    {'yes' if same else 'NO':>8}")
+
+        rerun = timed_run(casebook(str(corpus), "--out", str(base / "j2"), "--workers", "2"))
+        print("\n3. re-run of the unchanged corpus into the same output folder")
+        print(f"   full run             {two.seconds:8.2f} s")
+        print(f"   re-run               {rerun.seconds:8.2f} s")
+        print(
+            f"   ratio                {100 * rerun.seconds / two.seconds:8.1f} %  (target <= 5 %)"
+        )
+
+        large = write_text_corpus(base / "stor", args.large, seed=50_000)
+        small_dir = base / "liten"
+        small_dir.mkdir()
+        for path in large[: args.small]:
+            (small_dir / path.name).write_bytes(path.read_bytes())
+        small = timed_run(casebook(str(small_dir), "--out", str(base / "m1"), "-j", "2"))
+        big = timed_run(casebook(str(base / "stor"), "--out", str(base / "m2"), "-j", "2"))
+        print("\n4. peak RSS of the process tree (CLI + fork server + workers), --workers 2")
+        print(f"   {args.small:4d} documents       {small.peak_rss / 2**20:8.0f} MiB")
+        print(f"   {args.large:4d} documents       {big.peak_rss / 2**20:8.0f} MiB")
+        growth = 100 * (big.peak_rss / small.peak_rss - 1)
+        print(f"   growth               {growth:8.1f} %  (target <= 20 %)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,400 @@
+"""Executors: where per-document work runs — in this process, a local worker pool, or Dask.
+
+All three share one small interface so the batch loop does not care where a document is
+processed: `submit(job)` while fewer than `slots` jobs are in flight, then `wait()` for at least
+one `Outcome`. A job that crashes or hangs its worker comes back as an `Outcome` with a
+`failure` message instead of a result; the executor replaces the worker and goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Protocol
+
+from .errors import CasebookError, UsageError
+
+Task = Callable[[Any], Any]
+
+# A worker that dies this many times in a row before it is ready is a broken setup, not a
+# bad document: stop instead of respawning forever.
+_MAX_STARTUP_DEATHS = 3
+# How long a closing pool waits for an idle worker to exit before killing it.
+_JOIN_SECONDS = 5.0
+# How long to keep trying to reach a Dask scheduler before giving up.
+DASK_CONNECT_TIMEOUT = "20s"
+
+
+@dataclass
+class Outcome:
+    """A finished job: its task's return value, or why the worker could not produce one."""
+
+    job: Any
+    result: Any = None
+    failure: str | None = None
+
+
+class Executor(Protocol):
+    slots: int
+
+    def submit(self, job: Any) -> None: ...
+
+    def wait(self) -> list[Outcome]: ...
+
+    def close(self) -> None: ...
+
+
+def describe_exception(exc: BaseException) -> str:
+    if isinstance(exc, MemoryError):
+        return "out of memory (MemoryError)"
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def exit_reason(exitcode: int | None) -> str:
+    """ "exit code -11 (SIGSEGV)" for a signal, "exit code 3" for an exit status."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"exit code {exitcode} ({signal.Signals(-exitcode).name})"
+        except ValueError:
+            pass
+    return f"exit code {exitcode}"
+
+
+class SequentialExecutor:
+    """Runs each job in this process when `wait` is called: no isolation, no time limit."""
+
+    slots = 1
+
+    def __init__(self, task: Task, initializer: Callable[[], None] | None = None) -> None:
+        self._task = task
+        self._initializer = initializer
+        self._queue: deque[Any] = deque()
+        self._ready = False
+
+    def submit(self, job: Any) -> None:
+        self._queue.append(job)
+
+    def wait(self) -> list[Outcome]:
+        if not self._queue:
+            return []
+        if not self._ready and self._initializer is not None:
+            self._initializer()
+        self._ready = True
+        job = self._queue.popleft()
+        try:
+            return [Outcome(job, result=self._task(job))]
+        except Exception as exc:  # the task should catch its own errors; keep the batch going
+            return [Outcome(job, failure=describe_exception(exc))]
+
+    def close(self) -> None:
+        self._queue.clear()
+
+
+def _worker_main(conn: Connection, task: Task, initializer: Callable[[], None] | None) -> None:
+    """Body of one pool worker: initialise once, then run jobs until told to stop."""
+    # Ctrl-C goes to the whole process group; the parent decides, workers just get killed.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Anything a library prints must not end up in a JSONL stream on the parent's stdout.
+    with contextlib.suppress(OSError):
+        os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    try:
+        if initializer is not None:
+            initializer()
+        conn.send(("ready", None))
+    except BaseException as exc:
+        with contextlib.suppress(OSError, ValueError):
+            conn.send(("init_error", describe_exception(exc)))
+        return
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):  # the parent is gone
+            return
+        if job is None:
+            return
+        try:
+            message: tuple[str, Any] = ("done", task(job))
+        except BaseException as exc:  # MemoryError and friends: report, keep the worker
+            message = ("failed", describe_exception(exc))
+        try:
+            conn.send(message)
+        except (EOFError, OSError):
+            return
+        except Exception as exc:  # e.g. a result that cannot be pickled
+            try:
+                conn.send(("failed", f"result could not be sent back: {describe_exception(exc)}"))
+            except (EOFError, OSError):
+                return
+
+
+class _Worker:
+    def __init__(self, context: Any, task: Task, initializer: Callable[[], None] | None) -> None:
+        self.conn, child = context.Pipe(duplex=True)
+        self.process = context.Process(
+            target=_worker_main, args=(child, task, initializer), daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.ready = False
+        self.job: Any = None
+        self.deadline: float | None = None
+
+
+def default_start_method() -> str:
+    # fork is unsafe once the parent has threads (rich's refresh thread, dask's event loop);
+    # forkserver forks workers from a clean single-threaded server, spawn is the portable rest.
+    methods = multiprocessing.get_all_start_methods()
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+class WorkerPool:
+    """N worker processes, one job each at a time; hung workers are killed, dead ones replaced.
+
+    Unlike concurrent.futures.ProcessPoolExecutor, the parent always knows which job a worker
+    holds, so a crash or a timeout is charged to exactly that job and the pool lives on.
+    """
+
+    def __init__(
+        self,
+        task: Task,
+        *,
+        workers: int,
+        initializer: Callable[[], None] | None = None,
+        timeout: float | None = None,
+        start_method: str | None = None,
+        preload: tuple[str, ...] = (),
+    ) -> None:
+        if workers < 1:
+            raise UsageError(f"a worker pool needs at least one worker, not {workers}")
+        self.slots = workers * 2  # one running and one queued per worker keeps them busy
+        self._size = workers
+        self._task = task
+        self._initializer = initializer
+        self._timeout = timeout
+        self._context = multiprocessing.get_context(start_method or default_start_method())
+        if preload and self._context.get_start_method() == "forkserver":
+            # Imported once in the fork server, so each new worker starts with them loaded.
+            self._context.set_forkserver_preload(list(preload))
+        self._workers: list[_Worker] = []
+        self._queue: deque[Any] = deque()
+        self._startup_deaths = 0
+
+    # -- interface ---------------------------------------------------------------------------
+    def submit(self, job: Any) -> None:
+        self._queue.append(job)
+        self._dispatch()
+
+    def wait(self) -> list[Outcome]:
+        while True:
+            self._dispatch()
+            busy = [w for w in self._workers if w.job is not None]
+            if not busy and not self._queue:
+                return []
+            outcomes = self._collect()
+            if outcomes:
+                return outcomes
+
+    def close(self) -> None:
+        for worker in self._workers:
+            with contextlib.suppress(OSError, ValueError):
+                worker.conn.send(None)
+        limit = time.monotonic() + _JOIN_SECONDS
+        for worker in self._workers:
+            if worker.job is not None:
+                worker.process.kill()
+            worker.process.join(max(limit - time.monotonic(), 0.1))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(1)
+            worker.conn.close()
+        self._workers.clear()
+        self._queue.clear()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- internals ---------------------------------------------------------------------------
+    def _dispatch(self) -> None:
+        """Start workers as long as there is work for them; hand jobs to idle ready ones."""
+        wanted = min(self._size, len(self._queue) + sum(w.job is not None for w in self._workers))
+        while len(self._workers) < wanted:
+            self._workers.append(_Worker(self._context, self._task, self._initializer))
+        for worker in self._workers:
+            if not self._queue:
+                return
+            if worker.ready and worker.job is None:
+                job = self._queue.popleft()
+                worker.conn.send(job)
+                worker.job = job
+                worker.deadline = (
+                    time.monotonic() + self._timeout if self._timeout is not None else None
+                )
+
+    def _collect(self) -> list[Outcome]:
+        deadlines = [w.deadline for w in self._workers if w.deadline is not None]
+        timeout = max(min(deadlines) - time.monotonic(), 0) if deadlines else None
+        handles: list[Any] = [w.conn for w in self._workers]
+        handles += [w.process.sentinel for w in self._workers]
+        ready = set(wait(handles, timeout))
+        outcomes: list[Outcome] = []
+        for worker in list(self._workers):
+            if worker.conn in ready or worker.process.sentinel in ready:
+                outcomes.extend(self._receive(worker))
+        # Hand out the next queued jobs before the caller spends time on these results.
+        self._dispatch()
+        now = time.monotonic()
+        for worker in list(self._workers):
+            if worker.deadline is not None and now >= worker.deadline:
+                outcomes.append(Outcome(worker.job, failure=f"timed out after {self._timeout:g} s"))
+                worker.job = None
+                self._retire(worker)
+        return outcomes
+
+    def _receive(self, worker: _Worker) -> list[Outcome]:
+        try:
+            while worker.conn.poll():
+                kind, payload = worker.conn.recv()
+                if kind == "ready":
+                    worker.ready = True
+                    self._startup_deaths = 0
+                elif kind == "init_error":
+                    self.close()
+                    raise CasebookError(f"worker could not start: {payload}")
+                else:
+                    job, worker.job, worker.deadline = worker.job, None, None
+                    if kind == "done":
+                        return [Outcome(job, result=payload)]
+                    return [Outcome(job, failure=payload)]
+        except (EOFError, OSError):
+            pass  # the pipe closed: the worker died; fall through to the exit check
+        if worker.process.is_alive():
+            return []
+        worker.process.join()
+        reason = exit_reason(worker.process.exitcode)
+        job, worker.job = worker.job, None
+        self._retire(worker)
+        if job is not None:
+            return [Outcome(job, failure=f"worker crashed ({reason})")]
+        if not worker.ready:
+            self._startup_deaths += 1
+            if self._startup_deaths >= _MAX_STARTUP_DEATHS:
+                self.close()
+                raise CasebookError(f"worker processes die while starting ({reason})")
+        return []
+
+    def _retire(self, worker: _Worker) -> None:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(1)
+        worker.conn.close()
+        self._workers.remove(worker)
+
+
+class DaskExecutor:
+    """Runs jobs on a Dask distributed cluster; the same task function, shipped by reference.
+
+    Time limits are enforced from here: a job that is not back within `timeout` seconds is
+    reported and cancelled, but a Python thread cannot be killed, so a truly hung document
+    keeps its Dask worker thread busy until it ends (restart that worker to reclaim it).
+    """
+
+    def __init__(
+        self,
+        task: Task,
+        *,
+        scheduler: str | None = None,
+        workers: int = 1,
+        timeout: float | None = None,
+        client: Any = None,
+    ) -> None:
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise UsageError(
+                "the dask executor needs dask.distributed: pip install 'casebook[cluster]'"
+            ) from None
+        self._task = task
+        self._timeout = timeout
+        self._cluster = None
+        self._own_client = client is None
+        try:
+            if client is not None:
+                self._client = client
+            elif scheduler:
+                self._client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT)
+            else:
+                self._cluster = LocalCluster(
+                    n_workers=max(workers, 1), threads_per_worker=1, processes=True
+                )
+                self._client = Client(self._cluster)
+        except (OSError, TimeoutError) as exc:
+            raise UsageError(
+                f"cannot connect to the Dask scheduler {scheduler}: {describe_exception(exc)}"
+            ) from None
+        threads = sum(self._client.nthreads().values())
+        # In flight = threads in the cluster, so a job starts (about) when it is submitted and
+        # its clock means something; at least one, so a cluster still scaling up gets work.
+        self.slots = max(threads, 1)
+        self._futures: dict[Any, tuple[Any, float | None]] = {}
+
+    def submit(self, job: Any) -> None:
+        future = self._client.submit(self._task, job, pure=False)
+        deadline = time.monotonic() + self._timeout if self._timeout is not None else None
+        self._futures[future] = (job, deadline)
+
+    def wait(self) -> list[Outcome]:
+        from dask.distributed import wait as dask_wait
+
+        if not self._futures:
+            return []
+        while True:
+            deadlines = [d for _, d in self._futures.values() if d is not None]
+            timeout = max(min(deadlines) - time.monotonic(), 0.01) if deadlines else None
+            try:
+                done, _ = dask_wait(
+                    list(self._futures), timeout=timeout, return_when="FIRST_COMPLETED"
+                )
+            except TimeoutError:
+                done = set()
+            outcomes = [self._outcome(future) for future in done]
+            now = time.monotonic()
+            for future, (job, deadline) in list(self._futures.items()):
+                if deadline is not None and now >= deadline and future not in done:
+                    future.cancel()
+                    del self._futures[future]
+                    outcomes.append(Outcome(job, failure=f"timed out after {self._timeout:g} s"))
+            if outcomes:
+                return outcomes
+
+    def _outcome(self, future: Any) -> Outcome:
+        job, _ = self._futures.pop(future)
+        if future.status == "finished":
+            return Outcome(job, result=future.result())
+        if future.status == "cancelled":
+            return Outcome(job, failure="cancelled on the Dask cluster")
+        exc = future.exception()
+        if type(exc).__name__ == "KilledWorker":
+            return Outcome(job, failure="worker crashed (Dask workers died running it)")
+        return Outcome(job, failure=describe_exception(exc))
+
+    def close(self) -> None:
+        for future in self._futures:
+            future.cancel()
+        self._futures.clear()
+        if self._own_client:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
