@@ -3,6 +3,7 @@ OCR and clean errors — for every backend."""
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 from pathlib import Path
@@ -236,6 +237,29 @@ def test_bad_pdfs_raise_ingest_error(gen_dir: Path, backend: str, kind: str) -> 
     assert str(path) in message and phrase in message
     assert "\n" not in message and "Traceback" not in message
     assert info.value.path == str(path)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_damaged_pdfs_never_leak_library_errors(
+    gen_dir: Path, report: pdfgen.Generated, seed: int
+) -> None:
+    """Random byte damage: either text (with warnings) or one IngestError, never a traceback."""
+    rnd = random.Random(seed)
+    data = bytearray(report.path.read_bytes())
+    for _ in range(rnd.randint(1, 40)):
+        data[rnd.randrange(len(data))] = rnd.randrange(256)
+    if seed % 3 == 0:
+        start = rnd.randrange(len(data))
+        del data[start : start + rnd.randint(1, 3000)]
+    path = gen_dir / f"damaged_{seed}.pdf"
+    path.write_bytes(bytes(data))
+    for backend in BACKENDS:
+        try:
+            result = read_pdf(path, backend=backend)
+        except IngestError as exc:
+            assert str(path) in str(exc)
+        else:
+            assert isinstance(result, PdfText)
 
 
 def test_missing_file_is_an_ingest_error(gen_dir: Path) -> None:

@@ -585,12 +585,14 @@ class PdfplumberBackend:
 
         # pdfminer logs a warning per odd font descriptor; they are noise for our users.
         logging.getLogger("pdfminer").setLevel(logging.ERROR)
-        try:
-            pdf = pdfplumber.open(path)
-        except Exception as exc:
-            msg = f"PDF could not be opened by pdfplumber ({exc})"
-            raise IngestError(msg, path=str(path)) from None
-        with pdf:
+        where = str(path)
+        # Our own file handle: pdfplumber's PDF.close() would build (and parse) every page.
+        with path.open("rb") as stream:
+            try:
+                pdf = pdfplumber.PDF(stream, path=path, stream_is_external=True)
+            except Exception as exc:
+                msg = f"PDF could not be opened by pdfplumber ({exc})"
+                raise IngestError(msg, path=where) from None
             pages = PDFPage.create_pages(pdf.doc)  # a generator: pages are parsed on demand
             for index in range(limit):
                 try:
@@ -598,9 +600,8 @@ class PdfplumberBackend:
                 except StopIteration:
                     return
                 except Exception as exc:
-                    raise IngestError(
-                        f"PDF page tree is corrupted at page {index + 1} ({exc})", path=str(path)
-                    ) from None
+                    msg = f"PDF page tree is corrupted at page {index + 1} ({exc})"
+                    raise IngestError(msg, path=where) from None
                 try:
                     page = Page(pdf, page_obj, page_number=index + 1, initial_doctop=0)
                     raw = self._read_page(page, index + 1)

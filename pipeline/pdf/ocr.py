@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 from collections import defaultdict
 
@@ -17,6 +18,7 @@ from .backends import Word
 
 OCR_DPI = 300
 OCR_LANG = "swe"
+_NOISE_RE = re.compile(r"^[|¦!/\\_~`'\".,:;]+$")
 _MIN_CONF = 10.0  # Tesseract's confidence (0-100) below which a token is speckle noise
 
 
@@ -63,8 +65,8 @@ def ocr_page(doc: pdfium.PdfDocument, index: int) -> list[Word]:
             conf = -1.0
         if not text or conf < _MIN_CONF:
             continue
-        if conf < 60 and not any(ch.isalnum() for ch in text):
-            continue  # isolated marks from scan noise
+        if _NOISE_RE.match(text) or (conf < 60 and not any(ch.isalnum() for ch in text)):
+            continue  # isolated marks from scan noise, rules read as "|"
         key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
         lines[key].append(i)
     # Word boxes from Tesseract are ink boxes (an "a" is lower than an "h"); give every word
