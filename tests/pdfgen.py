@@ -262,6 +262,26 @@ def typography_pdf(directory: Path, name: str = "typography.pdf") -> Generated:
     )
 
 
+# ---------------------------------------------------------------------------- sideways
+
+
+def sideways_pdf(directory: Path, name: str = "sideways.pdf") -> Generated:
+    """A portrait page whose text runs bottom to top (a landscape table page set sideways)."""
+    register_fonts()
+    path = Path(directory) / name
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.rotate(90)  # x now runs up the page, y to the left
+    lines = wrap(swedish_words(90, 7), PAGE_H - 2 * MARGIN, FONT, 11)
+    c.setFont(FONT_BOLD, 14)
+    c.drawString(MARGIN, -MARGIN, "Tabell 4. Stöd per län")
+    c.setFont(FONT, 11)
+    for i, line in enumerate(lines):
+        c.drawString(MARGIN, -MARGIN - 24 - 15 * i, line)
+    c.showPage()
+    c.save()
+    return Generated(path, [["Tabell 4. Stöd per län", *lines]])
+
+
 # ---------------------------------------------------------------------------- plain text
 
 

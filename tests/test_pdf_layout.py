@@ -154,6 +154,16 @@ def test_typography_soft_hyphens_ligatures_fi_space(gen_dir: Path) -> None:
         assert lines == gen.pages[0], backend
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_sideways_page_is_read_in_its_text_direction(gen_dir: Path, backend: str) -> None:
+    gen = pdfgen.sideways_pdf(gen_dir)
+    page = read_pdf(gen.path, backend=backend).pages[0]
+    assert page.width > page.height  # the frame in which the text reads left to right
+    assert [line.text for line in page.lines] == gen.pages[0]
+    assert page.lines[0].kind == "heading"
+    assert all(0 <= line.x0 < line.x1 <= page.width + 1 for line in page.lines)
+
+
 def test_clean_word_rules() -> None:
     assert clean_word("genomsnit\u00ad") == ("genomsnit-", 0)
     assert clean_word("EU\u00adval") == ("EU-val", 0)  # a drawn soft hyphen is visible

@@ -12,6 +12,7 @@ import ctypes
 import logging
 import math
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,14 +179,24 @@ class PdfiumBackend:
         left, bottom, right, top = page.get_cropbox()
         raw = RawPage(number, right - left, top - bottom)
         textpage = page.get_textpage()
+        direction = (1, 0)
         try:
             count = textpage.count_chars()
             raw.chars = count
             if count:
-                self._read_words(textpage, count, raw, left, top)
+                direction = self._read_words(textpage, count, raw, left, top)
         finally:
             textpage.close()
         raw.frames, raw.images, edges = _pdfium_objects(page, left, top)
+        if direction != (1, 0):
+            # Most text runs sideways or upside down (a landscape table set on a portrait
+            # page): work in the frame where it reads left to right.
+            turn = _Turn(direction, raw.width, raw.height)
+            raw.words = [turn.word(w) for w in raw.words]
+            raw.frames = [turn.box(b) for b in raw.frames]
+            raw.images = [turn.box(b) for b in raw.images]
+            edges = [turn.box(b) for b in edges]
+            raw.width, raw.height = turn.size
         raw.image_cover = image_cover(raw.images, raw.width, raw.height)
         if raw.words and len(edges) >= 4:
             raw.tables = tables_from_edges(edges)
@@ -193,7 +204,8 @@ class PdfiumBackend:
 
     def _read_words(
         self, textpage: pdfium.PdfTextPage, count: int, raw: RawPage, left: float, top: float
-    ) -> None:
+    ) -> tuple[int, int]:
+        """Fill raw.words; returns the page's dominant text direction (1, 0) = upright."""
         tp = textpage.raw
         text = textpage.get_text_range(0, count)
         broken: list[int] = []
@@ -221,6 +233,11 @@ class PdfiumBackend:
                     if ord(chars[i]) < 32:
                         chars[i] = " "
             text = "".join(chars)
+
+        direction = _dominant_direction(tp, text)
+        if direction != (1, 0):
+            _read_turned_words(tp, text, raw, left, top, direction)
+            return direction
 
         rect = pdfium_c.FS_RECTF()  # passed as is: ctypes takes its address (faster than byref)
         matrix = pdfium_c.FS_MATRIX()
@@ -274,6 +291,86 @@ class PdfiumBackend:
                 words.extend(_split_chars(tp, text, start, end, size, bold, left, top, rect))
             else:  # mixed sizes within the word: a note marker ("beroenden³"), a drop cap
                 words.extend(_with_marker(tp, text, start, stop, size, bold, left, top, rect))
+
+        return direction
+
+
+def _cardinal(a: float, b: float) -> tuple[int, int]:
+    """The axis direction closest to the vector (a, b)."""
+    if abs(a) >= abs(b):
+        return (1 if a >= 0 else -1, 0)
+    return (0, 1 if b > 0 else -1)
+
+
+def _dominant_direction(tp: pdfium_c.FPDF_TEXTPAGE, text: str) -> tuple[int, int]:
+    """Majority text direction of a sample of characters (user space, y up)."""
+    matrix = pdfium_c.FS_MATRIX()
+    votes: Counter[tuple[int, int]] = Counter()
+    step = max(1, len(text) // 48)
+    for i in range(0, len(text), step):
+        if text[i].isspace() or not pdfium_c.FPDFText_GetMatrix(tp, i, matrix):
+            continue
+        votes[_cardinal(matrix.a, matrix.b)] += 1
+    if not votes:
+        return (1, 0)
+    best, count = votes.most_common(1)[0]
+    return best if count > votes[(1, 0)] else (1, 0)
+
+
+def _read_turned_words(
+    tp: pdfium_c.FPDF_TEXTPAGE,
+    text: str,
+    raw: RawPage,
+    left: float,
+    top: float,
+    direction: tuple[int, int],
+) -> None:
+    """Words of a page whose text runs in `direction`, boxed in the page's usual frame
+    (the caller turns them); text in other directions is dropped as on upright pages."""
+    rect = pdfium_c.FS_RECTF()
+    matrix = pdfium_c.FS_MATRIX()
+    font_buf = ctypes.create_string_buffer(128)
+    for m in _WORD_RE.finditer(text):
+        start, stop = m.span()
+        pdfium_c.FPDFText_GetMatrix(tp, start, matrix)
+        if _cardinal(matrix.a, matrix.b) != direction:
+            continue
+        size = pdfium_c.FPDFText_GetFontSize(tp, start) * math.hypot(matrix.c, matrix.d)
+        bold = pdfium_c.FPDFText_GetFontWeight(tp, start) >= 600
+        if not bold:
+            pdfium_c.FPDFText_GetFontInfo(tp, start, font_buf, 128, None)
+            bold = is_bold_font(font_buf.value.decode("latin-1"))
+        pdfium_c.FPDFText_GetLooseCharBox(tp, start, rect)
+        l0, t0, r0, b0 = rect.left, rect.top, rect.right, rect.bottom
+        pdfium_c.FPDFText_GetLooseCharBox(tp, stop - 1, rect)
+        x0, x1 = min(l0, rect.left) - left, max(r0, rect.right) - left
+        y0, y1 = top - max(t0, rect.top), top - min(b0, rect.bottom)
+        raw.words.append(Word(text[start:stop], x0, y0, x1, y1, size, bold))
+
+
+class _Turn:
+    """Maps boxes from the page frame (top-left origin) to the frame in which text that runs
+    in `direction` (user space, y up) reads left to right, top to bottom."""
+
+    def __init__(self, direction: tuple[int, int], width: float, height: float) -> None:
+        ux, uy = direction[0], -direction[1]  # the text direction with y pointing down
+        self.u = (ux, uy)
+        self.v = (-uy, ux)  # "down" is the text direction turned clockwise
+        xs = [x * ux + y * uy for x, y in ((0, 0), (width, 0), (0, height), (width, height))]
+        ys = [x * -uy + y * ux for x, y in ((0, 0), (width, 0), (0, height), (width, height))]
+        self.dx, self.dy = -min(xs), -min(ys)
+        self.size = (max(xs) - min(xs), max(ys) - min(ys))
+
+    def box(self, box: Box) -> Box:
+        (ux, uy), (vx, vy) = self.u, self.v
+        x0, y0, x1, y1 = box
+        xs = (x0 * ux + y0 * uy, x1 * ux + y1 * uy)
+        ys = (x0 * vx + y0 * vy, x1 * vx + y1 * vy)
+        return (min(xs) + self.dx, min(ys) + self.dy, max(xs) + self.dx, max(ys) + self.dy)
+
+    def word(self, word: Word) -> Word:
+        x0, top, x1, bottom = self.box((word.x0, word.top, word.x1, word.bottom))
+        return word._replace(x0=x0, top=top, x1=x1, bottom=bottom)
 
 
 def _pdfium_char_text(tp: pdfium_c.FPDF_TEXTPAGE, count: int) -> tuple[str, list[int]]:
@@ -604,6 +701,7 @@ class PdfplumberBackend:
                     raise IngestError(msg, path=where) from None
                 try:
                     page = Page(pdf, page_obj, page_number=index + 1, initial_doctop=0)
+                    page = _upright_page(page)
                     raw = self._read_page(page, index + 1)
                     page.close()
                 except Exception as exc:  # pdfminer failure on one page: keep the rest
@@ -667,6 +765,31 @@ class PdfplumberBackend:
                 rows = [r for r in rows if r]
                 raw.tables.append(RawTable(tuple(table.bbox), rows))  # type: ignore[arg-type]
         return raw
+
+
+_TURN_FOR = {(0, 1): 90, (-1, 0): 180, (0, -1): 270}  # text direction -> extra rotation
+
+
+def _upright_page(page: object) -> object:
+    """If most characters are not upright (text set sideways), re-read the page rotated so
+    that the text runs left to right, as the PDFium backend does."""
+    from pdfplumber.page import Page
+
+    assert isinstance(page, Page)
+    chars = page.chars
+    if not chars or 2 * sum(1 for c in chars if c.get("upright", True)) >= len(chars):
+        return page
+    votes = Counter(_cardinal(c["matrix"][0], c["matrix"][1]) for c in chars if "matrix" in c)
+    direction = votes.most_common(1)[0][0] if votes else (1, 0)
+    extra = _TURN_FOR.get(direction)
+    if extra is None:
+        return page
+    page_obj = page.page_obj
+    rotate = (int(page_obj.attrs.get("Rotate", 0) or 0) + extra) % 360
+    page_obj.attrs["Rotate"] = rotate  # pdfplumber reads the boxes' rotation from here,
+    page_obj.rotate = rotate  # pdfminer the content's
+    page.close()
+    return Page(page.pdf, page_obj, page_number=page.page_number, initial_doctop=0)
 
 
 _WHITE = {(1,), (1, 1, 1), (0, 0, 0, 0), (1.0,), (1.0, 1.0, 1.0), (0.0, 0.0, 0.0, 0.0)}
