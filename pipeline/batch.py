@@ -580,6 +580,7 @@ class Batch:
                 "error",
                 sha256=job.sha256,
                 error=f"{job.path}: {outcome.failure}",
+                seconds=outcome.seconds,
             )
         result: DocumentResult = outcome.result
         # A cluster's workers may run another casebook install than this machine; say so.

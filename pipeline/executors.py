@@ -40,6 +40,7 @@ class Outcome:
     job: Any
     result: Any = None
     failure: str | None = None
+    seconds: float = 0.0  # from hand-over to the worker until the outcome was known
 
 
 class Executor(Protocol):
@@ -137,7 +138,9 @@ def _worker_main(conn: Connection, task: Task, initializer: Callable[[], None] |
                 return
 
 
-class _Worker:
+class _ProcessWorker:
+    """A worker started by multiprocessing (spawn or forkserver): initialises itself."""
+
     def __init__(self, context: Any, task: Task, initializer: Callable[[], None] | None) -> None:
         self.conn, child = context.Pipe(duplex=True)
         self.process = context.Process(
@@ -148,11 +151,193 @@ class _Worker:
         self.ready = False
         self.job: Any = None
         self.deadline: float | None = None
+        self.started = 0.0
+
+    def handles(self) -> list[Any]:
+        return [self.conn, self.process.sentinel]
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+
+    def exit_code(self, wait: float) -> int | None:
+        self.process.join(wait)
+        return self.process.exitcode
+
+
+def _zygote_main(conn: Connection, task: Task, initializer: Callable[[], None] | None) -> None:
+    """Initialise once, then fork ready-to-run workers on request and report their exits.
+
+    Each worker starts with the pipeline already loaded (and shares its memory until written
+    to), so N workers cost one load and a crashed worker is replaced in milliseconds.
+    """
+    from multiprocessing.reduction import recv_handle
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError):
+        os.dup2(2, 1)  # as in _worker_main: keep stdout free for the parent's JSONL
+    # Forked children must not inherit half a BLAS thread pool; nothing here needs one.
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+    try:
+        if initializer is not None:
+            initializer()
+        conn.send(("ready", None))
+    except BaseException as exc:
+        with contextlib.suppress(OSError, ValueError):
+            conn.send(("init_error", describe_exception(exc)))
+        return
+    children: set[int] = set()
+    try:
+        while True:
+            if wait([conn], 0.2):
+                try:
+                    request = conn.recv()
+                except (EOFError, OSError):
+                    break  # the parent is gone
+                if request is None:
+                    break
+                fd = recv_handle(conn)
+                pid = os.fork()
+                if pid == 0:  # the new worker
+                    code = 0
+                    try:
+                        conn.close()
+                        _worker_main(Connection(fd), task, None)
+                    except BaseException:
+                        code = 1
+                    finally:
+                        os._exit(code)
+                os.close(fd)
+                children.add(pid)
+                conn.send(("forked", pid))
+            while children:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+                if pid == 0:
+                    break
+                children.discard(pid)
+                conn.send(("exited", (pid, os.waitstatus_to_exitcode(status))))
+    except (EOFError, OSError):
+        pass
+    finally:
+        for pid in children:  # no parent, no work: take the workers down too
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in children:
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+
+
+class _Zygote:
+    """The parent's handle on the zygote process."""
+
+    def __init__(self, task: Task, initializer: Callable[[], None] | None) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe(duplex=True)
+        self.process = context.Process(
+            target=_zygote_main, args=(child, task, initializer), daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.ready = False
+        self.exit_codes: dict[int, int] = {}
+
+    def _handle(self, kind: str, payload: Any) -> Any:
+        if kind == "init_error":
+            raise CasebookError(f"worker could not start: {payload}")
+        if kind == "exited":
+            pid, code = payload
+            self.exit_codes[pid] = code
+        elif kind == "ready":
+            self.ready = True
+        return payload
+
+    def pump(self) -> None:
+        """Take in the zygote's news (exits of workers); raise if it died."""
+        try:
+            while self.conn.poll():
+                self._handle(*self.conn.recv())
+        except (EOFError, OSError):
+            raise CasebookError(
+                f"the worker server died ({exit_reason(self.exit_code())})"
+            ) from None
+
+    def fork(self) -> _ZygoteWorker:
+        from multiprocessing.reduction import send_handle
+
+        ours, theirs = multiprocessing.Pipe(duplex=True)
+        try:
+            self.conn.send(("fork", None))
+            send_handle(self.conn, theirs.fileno(), self.process.pid)
+            theirs.close()
+            while True:  # blocks while the zygote is still loading the pipeline
+                kind, payload = self.conn.recv()
+                if kind == "forked":
+                    return _ZygoteWorker(self, payload, ours)
+                self._handle(kind, payload)
+        except (EOFError, OSError):
+            ours.close()
+            raise CasebookError(
+                f"the worker server died ({exit_reason(self.exit_code())})"
+            ) from None
+
+    def exit_code(self) -> int | None:
+        self.process.join(1)
+        return self.process.exitcode
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.conn.send(None)
+        self.process.join(_JOIN_SECONDS)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(1)
+        self.conn.close()
+
+
+class _ZygoteWorker:
+    """A worker forked by the zygote: already initialised; its exit code comes via the zygote."""
+
+    def __init__(self, zygote: _Zygote, pid: int, conn: Connection) -> None:
+        self.zygote = zygote
+        self.pid = pid
+        self.conn = conn
+        self.ready = False
+        self.job: Any = None
+        self.deadline: float | None = None
+        self.started = 0.0
+
+    def handles(self) -> list[Any]:
+        return [self.conn]
+
+    def alive(self) -> bool:
+        with contextlib.suppress(CasebookError):
+            self.zygote.pump()
+        return self.pid not in self.zygote.exit_codes
+
+    def kill(self) -> None:
+        if self.alive():
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+
+    def exit_code(self, wait: float) -> int | None:
+        limit = time.monotonic() + wait
+        while self.pid not in self.zygote.exit_codes and time.monotonic() < limit:
+            try:
+                if self.zygote.conn.poll(0.05):
+                    self.zygote._handle(*self.zygote.conn.recv())
+            except (EOFError, OSError):
+                break
+        return self.zygote.exit_codes.get(self.pid)
 
 
 def default_start_method() -> str:
-    # fork is unsafe once the parent has threads (rich's refresh thread, dask's event loop);
-    # forkserver forks workers from a clean single-threaded server, spawn is the portable rest.
+    """zygote on Linux; elsewhere forkserver or spawn (fork is unsafe in a threaded parent)."""
+    if sys.platform.startswith("linux"):
+        return "zygote"
     methods = multiprocessing.get_all_start_methods()
     return "forkserver" if "forkserver" in methods else "spawn"
 
@@ -162,6 +347,9 @@ class WorkerPool:
 
     Unlike concurrent.futures.ProcessPoolExecutor, the parent always knows which job a worker
     holds, so a crash or a timeout is charged to exactly that job and the pool lives on.
+
+    Start methods: "zygote" (Linux default) initialises one process and forks the workers
+    from it; "forkserver" and "spawn" start each worker fresh and initialise it there.
     """
 
     def __init__(
@@ -181,11 +369,15 @@ class WorkerPool:
         self._task = task
         self._initializer = initializer
         self._timeout = timeout
-        self._context = multiprocessing.get_context(start_method or default_start_method())
-        if preload and self._context.get_start_method() == "forkserver":
-            # Imported once in the fork server, so each new worker starts with them loaded.
-            self._context.set_forkserver_preload(list(preload))
-        self._workers: list[_Worker] = []
+        self._method = start_method or default_start_method()
+        self._zygote: _Zygote | None = None
+        self._context: Any = None
+        if self._method != "zygote":
+            self._context = multiprocessing.get_context(self._method)
+            if preload and self._method == "forkserver":
+                # Imported once in the fork server, so each new worker starts with them loaded.
+                self._context.set_forkserver_preload(list(preload))
+        self._workers: list[_ProcessWorker | _ZygoteWorker] = []
         self._queue: deque[Any] = deque()
         self._startup_deaths = 0
 
@@ -211,14 +403,15 @@ class WorkerPool:
         limit = time.monotonic() + _JOIN_SECONDS
         for worker in self._workers:
             if worker.job is not None:
-                worker.process.kill()
-            worker.process.join(max(limit - time.monotonic(), 0.1))
-            if worker.process.is_alive():
-                worker.process.kill()
-                worker.process.join(1)
+                worker.kill()
+            if worker.exit_code(max(limit - time.monotonic(), 0.1)) is None:
+                worker.kill()
             worker.conn.close()
         self._workers.clear()
         self._queue.clear()
+        if self._zygote is not None:
+            self._zygote.close()
+            self._zygote = None
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -227,11 +420,29 @@ class WorkerPool:
         self.close()
 
     # -- internals ---------------------------------------------------------------------------
+    def _start_worker(self) -> _ProcessWorker | _ZygoteWorker:
+        if self._method != "zygote":
+            return _ProcessWorker(self._context, self._task, self._initializer)
+        if self._zygote is None:
+            self._zygote = _Zygote(self._task, self._initializer)
+        try:
+            return self._zygote.fork()
+        except CasebookError:
+            if self._zygote.ready:  # it worked before: start a fresh one once
+                self._zygote.close()
+                self._zygote = _Zygote(self._task, self._initializer)
+                return self._zygote.fork()
+            raise
+
     def _dispatch(self) -> None:
         """Start workers as long as there is work for them; hand jobs to idle ready ones."""
         wanted = min(self._size, len(self._queue) + sum(w.job is not None for w in self._workers))
         while len(self._workers) < wanted:
-            self._workers.append(_Worker(self._context, self._task, self._initializer))
+            try:
+                self._workers.append(self._start_worker())
+            except CasebookError:
+                self.close()
+                raise
         for worker in self._workers:
             if not self._queue:
                 return
@@ -239,6 +450,7 @@ class WorkerPool:
                 job = self._queue.popleft()
                 worker.conn.send(job)
                 worker.job = job
+                worker.started = time.monotonic()
                 worker.deadline = (
                     time.monotonic() + self._timeout if self._timeout is not None else None
                 )
@@ -246,24 +458,29 @@ class WorkerPool:
     def _collect(self) -> list[Outcome]:
         deadlines = [w.deadline for w in self._workers if w.deadline is not None]
         timeout = max(min(deadlines) - time.monotonic(), 0) if deadlines else None
-        handles: list[Any] = [w.conn for w in self._workers]
-        handles += [w.process.sentinel for w in self._workers]
+        handles = [handle for worker in self._workers for handle in worker.handles()]
         ready = set(wait(handles, timeout))
         outcomes: list[Outcome] = []
         for worker in list(self._workers):
-            if worker.conn in ready or worker.process.sentinel in ready:
+            if ready.intersection(worker.handles()):
                 outcomes.extend(self._receive(worker))
         # Hand out the next queued jobs before the caller spends time on these results.
         self._dispatch()
         now = time.monotonic()
         for worker in list(self._workers):
             if worker.deadline is not None and now >= worker.deadline:
-                outcomes.append(Outcome(worker.job, failure=f"timed out after {self._timeout:g} s"))
+                outcomes.append(
+                    Outcome(
+                        worker.job,
+                        failure=f"timed out after {self._timeout:g} s",
+                        seconds=now - worker.started,
+                    )
+                )
                 worker.job = None
                 self._retire(worker)
         return outcomes
 
-    def _receive(self, worker: _Worker) -> list[Outcome]:
+    def _receive(self, worker: _ProcessWorker | _ZygoteWorker) -> list[Outcome]:
         try:
             while worker.conn.poll():
                 kind, payload = worker.conn.recv()
@@ -275,19 +492,21 @@ class WorkerPool:
                     raise CasebookError(f"worker could not start: {payload}")
                 else:
                     job, worker.job, worker.deadline = worker.job, None, None
+                    seconds = time.monotonic() - worker.started
                     if kind == "done":
-                        return [Outcome(job, result=payload)]
-                    return [Outcome(job, failure=payload)]
+                        return [Outcome(job, result=payload, seconds=seconds)]
+                    return [Outcome(job, failure=payload, seconds=seconds)]
         except (EOFError, OSError):
-            pass  # the pipe closed: the worker died; fall through to the exit check
-        if worker.process.is_alive():
-            return []
-        worker.process.join()
-        reason = exit_reason(worker.process.exitcode)
+            pass  # the pipe closed: the worker died
+        else:
+            if worker.alive():
+                return []
+        reason = exit_reason(worker.exit_code(_JOIN_SECONDS))
         job, worker.job = worker.job, None
         self._retire(worker)
         if job is not None:
-            return [Outcome(job, failure=f"worker crashed ({reason})")]
+            seconds = time.monotonic() - worker.started
+            return [Outcome(job, failure=f"worker crashed ({reason})", seconds=seconds)]
         if not worker.ready:
             self._startup_deaths += 1
             if self._startup_deaths >= _MAX_STARTUP_DEATHS:
@@ -295,10 +514,9 @@ class WorkerPool:
                 raise CasebookError(f"worker processes die while starting ({reason})")
         return []
 
-    def _retire(self, worker: _Worker) -> None:
-        if worker.process.is_alive():
-            worker.process.kill()
-        worker.process.join(1)
+    def _retire(self, worker: _ProcessWorker | _ZygoteWorker) -> None:
+        worker.kill()
+        worker.exit_code(1)
         worker.conn.close()
         self._workers.remove(worker)
 
@@ -348,12 +566,13 @@ class DaskExecutor:
         # In flight = threads in the cluster, so a job starts (about) when it is submitted and
         # its clock means something; at least one, so a cluster still scaling up gets work.
         self.slots = max(threads, 1)
-        self._futures: dict[Any, tuple[Any, float | None]] = {}
+        self._futures: dict[Any, tuple[Any, float, float | None]] = {}
 
     def submit(self, job: Any) -> None:
         future = self._client.submit(self._task, job, pure=False)
-        deadline = time.monotonic() + self._timeout if self._timeout is not None else None
-        self._futures[future] = (job, deadline)
+        now = time.monotonic()
+        deadline = now + self._timeout if self._timeout is not None else None
+        self._futures[future] = (job, now, deadline)
 
     def wait(self) -> list[Outcome]:
         from dask.distributed import wait as dask_wait
@@ -361,7 +580,7 @@ class DaskExecutor:
         if not self._futures:
             return []
         while True:
-            deadlines = [d for _, d in self._futures.values() if d is not None]
+            deadlines = [d for _, _, d in self._futures.values() if d is not None]
             timeout = max(min(deadlines) - time.monotonic(), 0.01) if deadlines else None
             try:
                 done, _ = dask_wait(
@@ -371,24 +590,27 @@ class DaskExecutor:
                 done = set()
             outcomes = [self._outcome(future) for future in done]
             now = time.monotonic()
-            for future, (job, deadline) in list(self._futures.items()):
+            for future, (job, started, deadline) in list(self._futures.items()):
                 if deadline is not None and now >= deadline and future not in done:
                     future.cancel()
                     del self._futures[future]
-                    outcomes.append(Outcome(job, failure=f"timed out after {self._timeout:g} s"))
+                    failure = f"timed out after {self._timeout:g} s"
+                    outcomes.append(Outcome(job, failure=failure, seconds=now - started))
             if outcomes:
                 return outcomes
 
     def _outcome(self, future: Any) -> Outcome:
-        job, _ = self._futures.pop(future)
+        job, started, _ = self._futures.pop(future)
+        seconds = time.monotonic() - started
         if future.status == "finished":
-            return Outcome(job, result=future.result())
+            return Outcome(job, result=future.result(), seconds=seconds)
         if future.status == "cancelled":
-            return Outcome(job, failure="cancelled on the Dask cluster")
-        exc = future.exception()
-        if type(exc).__name__ == "KilledWorker":
-            return Outcome(job, failure="worker crashed (Dask workers died running it)")
-        return Outcome(job, failure=describe_exception(exc))
+            failure = "cancelled on the Dask cluster"
+        elif type(exc := future.exception()).__name__ == "KilledWorker":
+            failure = "worker crashed (Dask workers died running it)"
+        else:
+            failure = describe_exception(exc)
+        return Outcome(job, failure=failure, seconds=seconds)
 
     def close(self) -> None:
         for future in self._futures:

@@ -118,9 +118,11 @@ def test_parse_path_list_ignores_blank_lines_and_comments() -> None:
 # -- the worker pool ------------------------------------------------------------------------
 
 
-def test_pool_charges_crashes_hangs_and_errors_to_their_job_and_goes_on() -> None:
+@pytest.mark.parametrize("method", ["zygote", "forkserver"])
+def test_pool_charges_crashes_hangs_and_errors_to_their_job_and_goes_on(method: str) -> None:
     jobs = ["ett", "segfault", "två", "exit", "hang", "memory", "raise", "tre", "fyra"]
-    with WorkerPool(batchgen.misbehaving_task, workers=2, timeout=2) as pool:
+    pool = WorkerPool(batchgen.misbehaving_task, workers=2, timeout=2, start_method=method)
+    with pool:
         for job in jobs:
             pool.submit(job)
         outcomes = []
@@ -138,11 +140,17 @@ def test_pool_charges_crashes_hangs_and_errors_to_their_job_and_goes_on() -> Non
 
 
 def test_pool_reports_a_worker_that_cannot_start() -> None:
-    pool = WorkerPool(batchgen.echo_task, workers=1, initializer=batchgen.failing_initializer)
-    pool.submit("x")
-    with pytest.raises(CasebookError, match="worker could not start: RuntimeError: modellen"):
-        pool.wait()
-    pool.close()
+    for method in ("zygote", "spawn"):
+        pool = WorkerPool(
+            batchgen.echo_task,
+            workers=1,
+            initializer=batchgen.failing_initializer,
+            start_method=method,
+        )
+        with pytest.raises(CasebookError, match="worker could not start: RuntimeError: modellen"):
+            pool.submit("x")
+            pool.wait()
+        pool.close()
 
 
 class _CrashingBatch(Batch):
@@ -166,6 +174,7 @@ def test_a_crashing_or_hanging_document_becomes_an_error_and_the_batch_goes_on(
         "krasch.txt: worker crashed (exit code -11 (SIGSEGV))"
     )
     assert by_name["fastnar.txt"]["error"].endswith("fastnar.txt: timed out after 5 s")
+    assert by_name["fastnar.txt"]["seconds"] >= 5  # the time it was given, not 0
     good = [e for e in manifest["inputs"] if e["status"] == "ok"]
     assert len(good) == 5 and len(results) == 7
     expected = [r.to_json_line() for e in good for r in extract_file(e["path"])]

@@ -26,7 +26,7 @@ from tests.batchgen import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-TIMEOUT = 20  # seconds per document: the huge inputs may hit it, the good ones never should
+TIMEOUT = 12  # seconds per document: the huge inputs may hit it, the good ones never should
 
 
 def _unreadable(path: Path) -> bool:
