@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -53,6 +54,7 @@ _PAGE_NUMBER_RES = [
         r"[^\W\d_]+\s+\d{1,4}\s*\(\s*\d{1,4}\s*\)",  # Rapport 2(13)
     )
 ]
+_PDFIUM_LOCK = threading.RLock()
 _DIGITS_RE = re.compile(r"\d+")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _BARE_NUMBER_RE = re.compile(r"[-–—]?\s*(\d{1,4})\s*[-–—]?")
@@ -70,6 +72,11 @@ def read_pdf(
     if backend not in BACKEND_IMPLS:
         raise ValueError(f"unknown PDF backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     path = Path(path)
+    with _PDFIUM_LOCK:  # PDFium is not thread-safe; processes may still run in parallel
+        return _read_pdf(path, backend, max_pages, ocr)
+
+
+def _read_pdf(path: Path, backend: str, max_pages: int | None, ocr: bool) -> PdfText:
     doc = open_document(path)
     warnings: list[str] = []
     try:

@@ -248,14 +248,16 @@ class PdfiumBackend:
         get_weight = pdfium_c.FPDFText_GetFontWeight
         words = raw.words
         append = words.append
+        new = tuple.__new__  # Word(...) without NamedTuple's Python-level __new__: hot loop
         font_buf = ctypes.create_string_buffer(128)
         prev_t = prev_b = math.nan
-        size, unit, bold, upright = 0.0, 1.0, False, True
+        size, unit, per_char, bold, upright = 0.0, 1.0, 1.3, False, True
         for m in _WORD_RE.finditer(text):
             start, stop = m.span()
-            end = stop - 1
             loose_box(tp, start, rect)
-            x0, t0, b0 = rect.left, rect.top, rect.bottom
+            x0 = rect.left
+            t0 = rect.top
+            b0 = rect.bottom
             if t0 != prev_t or b0 != prev_b:
                 # Font, size and orientation only change where the loose box (font ascent /
                 # descent x size) changes, so words on one line in one font share one lookup.
@@ -265,6 +267,7 @@ class PdfiumBackend:
                 upright = a > 0 and abs(b) <= 0.1 * abs(a) and abs(c) <= 0.1 * abs(d)
                 size = get_size(tp, start) * math.hypot(c, d)
                 unit = size if size > 1.0 else 1.0
+                per_char = 1.3 * unit  # a generous upper bound of one glyph's advance
                 # The weight comes from the font descriptor (often absent or a StemV guess),
                 # so the font name decides too, as for pdfplumber.
                 bold = get_weight(tp, start) >= 600
@@ -273,25 +276,30 @@ class PdfiumBackend:
                     bold = is_bold_font(font_buf.value.decode("latin-1"))
             if not upright:
                 continue  # rotated or mirrored text (photo credits, word art): not body text
-            if end == start:
-                append(
-                    Word(text[start], x0 - left, top - t0, rect.right - left, top - b0, size, bold)
-                )
+            if stop - start == 1:
+                box = (text[start], x0 - left, top - t0, rect.right - left, top - b0)
+                append(new(Word, (*box, size, bold, False)))
                 continue
-            loose_box(tp, end, rect)
-            x1, t1, b1 = rect.right, rect.top, rect.bottom
-            if t1 == t0 and b1 == b0 and x0 <= x1 <= x0 + (stop - start) * unit * 1.3 + unit:
-                append(Word(text[start:stop], x0 - left, top - t0, x1 - left, top - b0, size, bold))
-            elif (
+            loose_box(tp, stop - 1, rect)
+            x1 = rect.right
+            if (
+                rect.top == t0
+                and rect.bottom == b0
+                and x0 <= x1 <= x0 + (stop - start) * per_char + unit
+            ):
+                box = (text[start:stop], x0 - left, top - t0, x1 - left, top - b0)
+                append(new(Word, (*box, size, bold, False)))
+                continue
+            t1, b1 = rect.top, rect.bottom
+            if (
                 x1 < x0
                 or abs(t1 + b1 - t0 - b0) > 0.8 * unit
-                or (x1 - x0 > (stop - start) * unit * 1.3 + unit)
+                or x1 - x0 > (stop - start) * per_char + unit
             ):
                 # The "word" jumps lines or gaps (no space was generated): split per char.
-                words.extend(_split_chars(tp, text, start, end, size, bold, left, top, rect))
+                words.extend(_split_chars(tp, text, start, stop - 1, size, bold, left, top, rect))
             else:  # mixed sizes within the word: a note marker ("beroenden³"), a drop cap
                 words.extend(_with_marker(tp, text, start, stop, size, bold, left, top, rect))
-
         return direction
 
 
@@ -306,7 +314,7 @@ def _dominant_direction(tp: pdfium_c.FPDF_TEXTPAGE, text: str) -> tuple[int, int
     """Majority text direction of a sample of characters (user space, y up)."""
     matrix = pdfium_c.FS_MATRIX()
     votes: Counter[tuple[int, int]] = Counter()
-    step = max(1, len(text) // 48)
+    step = max(1, len(text) // 24)
     for i in range(0, len(text), step):
         if text[i].isspace() or not pdfium_c.FPDFText_GetMatrix(tp, i, matrix):
             continue

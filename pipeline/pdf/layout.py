@@ -11,13 +11,14 @@ headings do not depend on which library found the words. The steps per page:
    gutters (a band no word crosses, with text on both sides over a common height);
 5. build lines per block and mark headings.
 
-Running headers/footers need the whole document, so `split_furniture` runs after all pages.
+Running headers/footers need the whole document: pipeline.pdf._split_furniture runs after all
+pages.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,9 @@ Item = Tok | Group
 _TOP = attrgetter("top")
 _X0 = attrgetter("x0")
 _SIZE = attrgetter("size")
+_X1 = attrgetter("x1")
+_BOTTOM = attrgetter("bottom")
+_TEXT = attrgetter("text")
 
 HEADING_SIZE_RATIO = 1.15
 DISPLAY_RATIO = 2.2
@@ -121,7 +125,10 @@ def _clean(raw: RawPage) -> tuple[list[Tok], int]:
     toks: list[Tok] = []
     seen: set[tuple[str, int, int]] = set()
     dropped = 0
+    # One search over the page decides whether any word needs clean-up at all.
     needs_work = NEEDS_WORK_RE.search
+    if not needs_work("\n".join(w.text for w in raw.words)):
+        needs_work = _never
     for w in raw.words:
         raw_text = text = w.text
         if needs_work(raw_text):
@@ -137,6 +144,10 @@ def _clean(raw: RawPage) -> tuple[list[Tok], int]:
         if w.x1 > w.x0 and w.bottom > w.top:
             toks.append(w)
     return toks, dropped
+
+
+def _never(_text: str) -> None:
+    return None
 
 
 def _body_size(toks: Sequence[Tok]) -> float:
@@ -308,13 +319,14 @@ def _claim_boxes(raw: RawPage, toks: list[Tok], body: float, out: list[Group]) -
     if not frames:
         return toks
     total = len(toks)
+    # Words by vertical centre, so each frame only looks at the words in its height band.
+    order = sorted(toks, key=lambda t: t.top + t.bottom)
+    centres = [(t.top + t.bottom) / 2 for t in order]
+    claimed: set[int] = set()
     # Outermost frames first: a shaded title bar inside a framed box belongs to the box.
     for x0, top, x1, bottom in sorted(frames, key=lambda f: (f[0] - f[2]) * (f[3] - f[1])):
-        inside: list[Tok] = []
-        rest: list[Tok] = []
-        for t in toks:
-            cx, cy = (t.x0 + t.x1) / 2, (t.top + t.bottom) / 2
-            (inside if x0 <= cx <= x1 and top <= cy <= bottom else rest).append(t)
+        lo, hi = bisect_left(centres, top), bisect_right(centres, bottom)
+        inside = [t for t in order[lo:hi] if x0 <= (t.x0 + t.x1) / 2 <= x1 and id(t) not in claimed]
         if len(inside) < 3 or len(inside) > 0.8 * total:
             continue  # a highlight behind one word, or a page border
         if _covered_by_image(x0, top, x1, bottom, raw.images):
@@ -329,8 +341,10 @@ def _claim_boxes(raw: RawPage, toks: list[Tok], body: float, out: list[Group]) -
         if max(t.bottom for t in inside) - min(t.top for t in inside) < 1.8 * body:
             continue  # a single shaded line (table header, button) is not a box
         out.append(_group("box", inside))
-        toks = rest
-    return toks
+        claimed.update(id(t) for t in inside)
+    if not claimed:
+        return toks
+    return [t for t in toks if id(t) not in claimed]
 
 
 def _covered_by_image(
@@ -480,25 +494,37 @@ def _vertical_cut(items: list[Item], body: float) -> tuple[list[Item], list[Item
 
 
 def _group_rows(toks: list[Tok]) -> list[list[Tok]]:
-    """Cluster words into rows by vertical overlap with the row's longest word."""
+    """Cluster words into rows by vertical overlap with the row's longest word.
+
+    Words come sorted by top, so a word joins the last row, rarely the one before (a
+    superscript or a taller word started a row early), or starts a new row.
+    """
     toks.sort(key=_TOP)
     rows: list[list[Tok]] = []
     bands: list[list[float]] = []  # top, bottom, length of the reference word
+    last: list[float] = [0.0, -1.0, 0.0]
     for t in toks:
         top, bottom = t.top, t.bottom
         h = bottom - top
-        for k in range(len(bands) - 1, max(len(bands) - 3, -1), -1):
-            band = bands[k]
+        b0, b1 = last[0], last[1]
+        overlap = (b1 if b1 < bottom else bottom) - (b0 if b0 > top else top)
+        if rows and overlap >= 0.5 * (h if h < b1 - b0 else b1 - b0):
+            rows[-1].append(t)
+            if len(t.text) > last[2]:
+                last[0], last[1], last[2] = top, bottom, len(t.text)
+            continue
+        if len(bands) > 1:
+            band = bands[-2]
             b0, b1 = band[0], band[1]
             overlap = (b1 if b1 < bottom else bottom) - (b0 if b0 > top else top)
             if overlap >= 0.5 * (h if h < b1 - b0 else b1 - b0):
-                rows[k].append(t)
+                rows[-2].append(t)
                 if len(t.text) > band[2]:
                     band[0], band[1], band[2] = top, bottom, len(t.text)
-                break
-        else:
-            rows.append([t])
-            bands.append([top, bottom, len(t.text)])
+                continue
+        last = [top, bottom, len(t.text)]
+        bands.append(last)
+        rows.append([t])
     for row in rows:
         row.sort(key=_X0)
     return rows
@@ -543,31 +569,27 @@ def _line(toks: list[Tok], block: int, kind: str, text: str | None = None) -> tu
     if text is None:
         text, toks = _join(toks)
     first = toks[0]
-    x0, top, x1, bottom = first.x0, first.top, first.x1, first.bottom
-    total = bold_chars = 0
-    for t in toks:
-        if t.x0 < x0:
-            x0 = t.x0
-        if t.top < top:
-            top = t.top
-        if t.x1 > x1:
-            x1 = t.x1
-        if t.bottom > bottom:
-            bottom = t.bottom
-        n = len(t.text)
-        total += n
-        if t.bold:
-            bold_chars += n
-    size = first.size
-    if any(t.size != size for t in toks):  # median size over characters
-        sizes = sorted((t.size, len(t.text)) for t in toks)
-        acc = 0
-        size = sizes[-1][0]
-        for s, n in sizes:
-            acc += n
-            if 2 * acc >= total:
-                size = s
-                break
+    if len(toks) == 1:
+        x0, top, x1, bottom, size = first.x0, first.top, first.x1, first.bottom, first.size
+        total = len(first.text)
+        bold_chars = total if first.bold else 0
+    else:  # C-level min/max over attributes: this runs once per line of every page
+        x0 = min(map(_X0, toks))
+        top = min(map(_TOP, toks))
+        x1 = max(map(_X1, toks))
+        bottom = max(map(_BOTTOM, toks))
+        total = sum(map(len, map(_TEXT, toks)))
+        bold_chars = sum(len(t.text) for t in toks if t.bold)
+        size = first.size
+        if len(set(map(_SIZE, toks))) > 1:  # median size over characters
+            sizes = sorted((t.size, len(t.text)) for t in toks)
+            acc = 0
+            size = sizes[-1][0]
+            for s, n in sizes:
+                acc += n
+                if 2 * acc >= total:
+                    size = s
+                    break
     line = Line(
         text,
         round(x0, 2),
