@@ -9,11 +9,12 @@ precise), so bad input gives the same `IngestError` whichever backend reads the 
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, Protocol
@@ -242,7 +243,11 @@ class PdfiumBackend:
         rect = pdfium_c.FS_RECTF()  # passed as is: ctypes takes its address (faster than byref)
         matrix = pdfium_c.FS_MATRIX()
         matrix_ref = ctypes.byref(matrix)
-        loose_box = pdfium_c.FPDFText_GetLooseCharBox
+        # The hot call, bound without argument conversion (its prototype checks each pointer
+        # argument on every call): handle and rect are passed as ready-made pointers.
+        loose = _raw_loose_box()
+        tp_ptr = ctypes.c_void_p(ctypes.cast(tp, ctypes.c_void_p).value)
+        rect_ptr = ctypes.byref(rect)
         get_matrix = pdfium_c.FPDFText_GetMatrix
         get_size = pdfium_c.FPDFText_GetFontSize
         get_weight = pdfium_c.FPDFText_GetFontWeight
@@ -254,7 +259,7 @@ class PdfiumBackend:
         size, unit, per_char, bold, upright = 0.0, 1.0, 1.3, False, True
         for m in _WORD_RE.finditer(text):
             start, stop = m.span()
-            loose_box(tp, start, rect)
+            loose(tp_ptr, start, rect_ptr)
             x0 = rect.left
             t0 = rect.top
             b0 = rect.bottom
@@ -280,7 +285,7 @@ class PdfiumBackend:
                 box = (text[start], x0 - left, top - t0, rect.right - left, top - b0)
                 append(new(Word, (*box, size, bold, False)))
                 continue
-            loose_box(tp, stop - 1, rect)
+            loose(tp_ptr, stop - 1, rect_ptr)
             x1 = rect.right
             if (
                 rect.top == t0
@@ -301,6 +306,15 @@ class PdfiumBackend:
             else:  # mixed sizes within the word: a note marker ("beroenden³"), a drop cap
                 words.extend(_with_marker(tp, text, start, stop, size, bold, left, top, rect))
         return direction
+
+
+@functools.lru_cache(maxsize=1)
+def _raw_loose_box() -> Callable[..., int]:
+    """FPDFText_GetLooseCharBox without ctypes argument checks (argtypes unset)."""
+    address = ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_void_p).value
+    function = ctypes.CFUNCTYPE(ctypes.c_int)(address)
+    function.argtypes = None  # arguments: c_void_p handle, Python int index, byref(FS_RECTF)
+    return function
 
 
 def _cardinal(a: float, b: float) -> tuple[int, int]:

@@ -25,7 +25,12 @@ SOFT_HYPHEN = "\u00ad"
 _HYPHEN_LIKE = {SOFT_HYPHEN: "-", "\ufffe": "-", "\u2010": "-", "\u2011": "-"}
 
 _CID_RE = re.compile(r"\(cid:\d+\)")
-NEEDS_WORK_RE = re.compile(r"[^\x20-\x7e\u00a0-\u00ac\u00ae-\u00ff]|\(cid:")
+# Characters clean_word changes (plus combining marks, which NFC may compose); dashes, quotes
+# and bullets need nothing, so most words skip clean-up entirely.
+NEEDS_WORK_RE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u00ad\u0300-\u036f\u200b-\u200d\u2010\u2011\ue000-\uf8ff"
+    r"\ufb00-\ufb06\ufeff\ufffd\ufffe]|\(cid:"
+)
 # Control characters, private-use glyphs (dingbat bullets) and U+FFFD carry no text.
 _JUNK_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd\ufeff\u200b-\u200d]")
 
