@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,10 +42,17 @@ class Run:
     seconds: float  # wall clock, end to end
     peak_rss: int  # bytes, summed over the process tree
     done_at: list[float]  # when each document's log line arrived, seconds from the start
+    cpu: float  # CPU seconds used by the process tree (user + system)
+    cached: int  # documents answered from the cache
 
     @property
     def startup(self) -> float:
         return self.done_at[0] if self.done_at else self.seconds
+
+    @property
+    def cores(self) -> float:
+        """CPU cores the run actually got on average: < workers means a busy machine."""
+        return self.cpu / self.seconds
 
     @property
     def steady_rate(self) -> float:
@@ -52,39 +61,59 @@ class Run:
         return (len(self.done_at) - 1) / span if span else float("nan")
 
 
+# The CLI runs from a copy of pipeline/ and models/, so that colleagues editing the working
+# tree during the benchmark do not change the pipeline version (and empty the cache).
+CODE = ROOT
+
+
+def snapshot_code(folder: Path) -> Path:
+    global CODE
+    for name in ("pipeline", "models"):
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+    CODE = folder
+    return folder
+
+
 def timed_run(command: list[str]) -> Run:
     """Run the CLI (plain log lines on stderr); time it and sample the tree's RSS."""
     import psutil
 
     started = time.perf_counter()
     process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        command, cwd=CODE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     done_at: list[float] = []
+    cached = 0
 
     def read_log() -> None:
+        nonlocal cached
         assert process.stderr is not None
         for line in process.stderr:
             if line.startswith(("ok: ", "error: ")):
                 done_at.append(time.perf_counter() - started)
+                cached += "cases, cached)" in line
 
     reader = threading.Thread(target=read_log, daemon=True)
     reader.start()
     root = psutil.Process(process.pid)
     peak = 0
+    cpu: dict[int, float] = {}  # last CPU time seen per process of the tree
     while process.poll() is None:
         total = 0
         with contextlib.suppress(psutil.Error):
             for member in [root, *root.children(recursive=True)]:
-                with contextlib.suppress(psutil.Error):  # a worker may exit meanwhile
+                # A worker may exit between listing and reading it.
+                with contextlib.suppress(psutil.Error), member.oneshot():
                     total += member.memory_info().rss
+                    times = member.cpu_times()
+                    cpu[member.pid] = times.user + times.system
         peak = max(peak, total)
         time.sleep(0.05)
     seconds = time.perf_counter() - started
     reader.join()
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed with exit status {process.returncode}")
-    return Run(seconds, peak, done_at)
+    return Run(seconds, peak, done_at, sum(cpu.values()), cached)
 
 
 def words_per_second(texts: list[Path]) -> tuple[float, float, int]:
@@ -111,6 +140,16 @@ def words_per_second(texts: list[Path]) -> tuple[float, float, int]:
     return words / full, words / bare, words
 
 
+def cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=int, default=200)
@@ -121,10 +160,12 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="casebook-bench-") as temp:
         base = Path(temp)
+        snapshot_code(base / "kod")
         corpus = base / "korpus"
         texts = write_text_corpus(corpus / "text", args.texts, seed=0)
         write_pdf_corpus(corpus / "pdf", args.pdfs, seed=10_000)
         print(f"corpus: {args.texts} text documents + {args.pdfs} PDFs in {corpus}")
+        print(f"machine: {cores()} cores, load average {load()} at the start")
 
         full_wps, bare_wps, words = words_per_second(texts)
         print(f"\n1. throughput over {args.texts} text documents ({words} words), one process")
@@ -148,12 +189,16 @@ def main() -> None:
             f"   steady state         {one.steady_rate:6.1f}/s    {two.steady_rate:6.1f}/s"
             f"  {two.steady_rate / one.steady_rate:7.2f}x  (documents per second)"
         )
+        print(f"   CPU cores used       {one.cores:8.2f}    {two.cores:8.2f}     (of {cores()})")
         print(f"   records identical    {'yes' if same else 'NO':>8}")
 
         rerun = timed_run(casebook(str(corpus), "--out", str(base / "j2"), "--workers", "2"))
         print("\n3. re-run of the unchanged corpus into the same output folder")
         print(f"   full run             {two.seconds:8.2f} s")
-        print(f"   re-run               {rerun.seconds:8.2f} s")
+        print(
+            f"   re-run               {rerun.seconds:8.2f} s"
+            f"   ({rerun.cached} of {len(rerun.done_at)} documents from the cache)"
+        )
         print(
             f"   ratio                {100 * rerun.seconds / two.seconds:8.1f} %  (target <= 5 %)"
         )
@@ -170,6 +215,7 @@ def main() -> None:
         print(f"   {args.large:4d} documents       {big.peak_rss / 2**20:8.0f} MiB")
         growth = 100 * (big.peak_rss / small.peak_rss - 1)
         print(f"   growth               {growth:8.1f} %  (target <= 20 %)")
+        print(f"\nload average {load()} at the end")
 
 
 if __name__ == "__main__":
