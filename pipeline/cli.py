@@ -121,11 +121,14 @@ def extract(
     elif not inputs:
         _fail_usage("give at least one file, folder or glob pattern (or --from-list FILE)")
     stream = out_dir == "-"
+    workers = _cpu_count() if workers is None else workers
+    if timeout is not None and workers == 0 and not (executor == "dask" or scheduler):
+        err.print("warning: --timeout needs worker processes; it has no effect with --workers 0")
     try:
         batch = Batch(
             inputs,
             options=ExtractOptions(pdf_backend=pdf_backend, max_pages=max_pages, ocr=ocr),
-            workers=_cpu_count() if workers is None else workers,
+            workers=workers,
             timeout=timeout,
             executor=executor or ("dask" if scheduler else "local"),  # type: ignore[arg-type]
             scheduler=scheduler,
