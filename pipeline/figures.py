@@ -26,8 +26,16 @@ Choices worth knowing:
 - Money `value` is in whole currency units: number × scale × the currency's own multiplier
   ("500 tkr" -> 500000, "5,3 MSEK" -> 5300000).
 - Adjectives may stand between number and noun ("200 nya arbetstillfällen", "30 små och
-  medelstora företag"); compounds count by their head ("48 lantbruksföretag", "30
-  ITI-projekt", unit = the compound with the head in base form).
+  medelstora företag"), an adverb before them too ("två glest befolkade kommuner"; listed
+  in stopwords.tsv or formed on -iskt/-igt); compounds count by their longest known head
+  ("48 lantbruksföretag", "30 ITI-projekt", "inlandskommuner"; unit = the compound with
+  the head in base form). Heads under four letters close a compound only when listed in
+  compound_heads.tsv ("24 godståg"; not "ort" in "exporter").
+- A part of a counted whole is counted in the whole's noun: "tre av kommunerna", "12 av
+  de 40 företagen" (the 40 is a figure of its own), and "29 av dem"/"av dessa", which takes
+  the unit of the latest counted quantity when that is in the same or the previous sentence
+  and not smaller; with no such antecedent the number is no figure. "del 2 av rapporten"
+  (a singular whole) and "en av dem" (an article) count nothing.
 - A capitalised noun after a number is a heading, a name or a table header ("2.1 Förslag",
   "1 Karlstad"), not a counted noun; a footnote number glued to the unit is left out of the
   span ("5 procent3" -> "5 procent").
@@ -141,6 +149,7 @@ class Lexicon:
     qualifiers: PhraseTable[tuple[bool, str | None]]  # -> (approximate, bound)
     labels: dict[str, str]  # word -> figures | dates | both
     stopwords: dict[str, str]  # word -> role
+    compound_heads: frozenset[str]  # count bases under four letters that may end a compound
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -161,8 +170,7 @@ def lexicon() -> Lexicon:
         _check(row[2] in _UNIT_KINDS, "units.tsv", row, f"unknown kind {row[2]!r}")
         units[row[0].lower()] = (row[1], row[2])
     not_counted = {
-        row[0].lower(): row[1]
-        for row in table("not_counted.tsv", ("surface", "base", "kind"))
+        row[0].lower(): row[1] for row in table("not_counted.tsv", ("surface", "base", "kind"))
     }
     currencies: dict[tuple[str, ...], tuple[str, Decimal]] = {}
     prefixes: dict[tuple[str, ...], tuple[str, Decimal]] = {}
@@ -184,6 +192,11 @@ def lexicon() -> Lexicon:
         _check(row[1] in _LABEL_BLOCKS, "labels.tsv", row, "blocks must be figures/dates/both")
         labels[row[0].lower()] = row[1]
     stopwords = {row[0].lower(): row[1] for row in table("stopwords.tsv", ("word", "role"))}
+    count_bases = {base for base, kind in units.values() if kind == "count"}
+    heads: set[str] = set()
+    for row in table("compound_heads.tsv", ("head",)):
+        _check(row[0] in count_bases, "compound_heads.tsv", row, "not a count base in units.tsv")
+        heads.add(row[0])
     return Lexicon(
         units=units,
         not_counted=not_counted,
@@ -192,6 +205,7 @@ def lexicon() -> Lexicon:
         qualifiers=PhraseTable.build(qualifiers),
         labels=labels,
         stopwords=stopwords,
+        compound_heads=frozenset(heads),
     )
 
 
@@ -223,6 +237,16 @@ def _adjectival(token: Token, lex: Lexicon) -> bool:
         return False
     # Plural adjectives and participles after a number end in -a/-e; a few do not.
     return role == "adjective" or token.low.endswith(("a", "e"))
+
+
+def _adverb(tokens: Sequence[Token], k: int, lex: Lexicon) -> bool:
+    """An adverb before an adjective between number and noun ("två glest befolkade …")."""
+    token = tokens[k]
+    if token.kind != "word" or not token.text[:1].islower() or k + 1 >= len(tokens):
+        return False
+    role = _stop_role(token, lex)
+    shaped = role is None and len(token.low) >= 5 and token.low.endswith(("iskt", "igt"))
+    return (role == "adverb" or shaped) and _adjectival(tokens[k + 1], lex)
 
 
 def _content_word(token: Token, lex: Lexicon) -> bool:
@@ -272,14 +296,20 @@ def _noun(token: Token, lex: Lexicon) -> tuple[str, str] | str | None:
         if entry is not None and entry[1] == "count":
             return token.text[: len(head) + 1] + entry[0], "count"
         return None
-    # Closed compounds: a head noun of at least four letters after a modifier of three
-    # (short heads like "ort", "man", "bil" hide inside too many words: "transporter").
-    for cut in range(3, len(low) - 3):
+    # Closed compounds: the longest known head after a modifier of at least three letters,
+    # the compound inflected like its head ("inlandskommuner" -> "inlandskommun"). Heads
+    # under four letters only when listed (compound_heads.tsv): "godståg", but "ort" hides
+    # inside "transporter" and "art" inside "användbart".
+    for cut in range(3, len(low) - 2):
         tail = low[cut:]
-        if tail in lex.not_counted:
+        if len(tail) >= 4 and tail in lex.not_counted:
             return _NOT_COUNTED
         entry = lex.units.get(tail)
-        if entry is not None and entry[1] == "count" and len(entry[0]) >= 4:
+        if (
+            entry is not None
+            and entry[1] == "count"
+            and (len(entry[0]) >= 4 or entry[0] in lex.compound_heads)
+        ):
             return token.text[:cut] + entry[0], "count"
     return None
 
@@ -292,6 +322,8 @@ class _Unit:
     next: int
     noun_kind: str  # percent | money | count | measure
     cut: int | None = None  # char offset where a glued footnote mark starts ("procent3")
+    resume: int | None = None  # partitive: where reading goes on ("12 av de 40 företagen")
+    context: str | None = None  # partitive: the whole the number is part of
 
 
 def _footnoted(token: Token, lex: Lexicon) -> _Unit | None:
@@ -346,8 +378,10 @@ def _read_unit(
         if loose and entry[1] == "count" and _adjectival(token, lex) and j + 1 < n:
             # "30 nyanlända kvinnor": the participle is an adjective to the next noun.
             following = lex.units.get(tokens[j + 1].low)
-            if following is not None and following[1] == "count" and not _capitalised(
-                tokens[j + 1].text
+            if (
+                following is not None
+                and following[1] == "count"
+                and not _capitalised(tokens[j + 1].text)
             ):
                 return _Unit("quantity", following[0], Decimal(1), j + 2, "count")
         return _Unit("quantity", entry[0], Decimal(1), j + 1, entry[1])
@@ -365,6 +399,9 @@ def _read_unit(
             return _NOT_COUNTED
         if isinstance(noun, tuple):
             return _Unit("quantity", noun[0], Decimal(1), k + 1, noun[1])
+        if _adverb(tokens, k, lex):
+            k += 1  # "glest befolkade": the adjective after it is checked next
+            continue
         if not _adjectival(tokens[k], lex):
             return None
         adjectives += 1
@@ -374,6 +411,97 @@ def _read_unit(
         if k < n and (tokens[k].low in ("och", "eller") or tokens[k].text == ","):
             k += 1
     return None
+
+
+_PARTITIVE_PRONOUNS = frozenset({"dem", "dessa", "dom"})
+# Determiners that make the whole after "av" plural ("av de 40 företagen", "av dessa
+# kommuner"); "del 2 av rapporten", "2 av det nya programmet" count no part of a whole.
+_PLURAL_DETERMINERS = frozenset(
+    {"de", "dessa", "alla", "samtliga", "våra", "era", "deras", "sina", "båda", "bägge"}
+)
+_SENTENCE_MARKS = frozenset({".", "!", "?"})
+# How far back "29 av dem" may look for the figure it counts part of.
+_ANTECEDENT_TOKENS = 40
+_ANTECEDENT_SENTENCES = 1
+
+
+@dataclass(frozen=True)
+class _Antecedent:
+    """The latest counted quantity: what a later "N av dem" counts part of."""
+
+    hits: tuple[FigureHit, ...]
+    end: int  # token index after its phrase
+
+
+def _sentence_breaks(tokens: Sequence[Token], start: int, stop: int) -> int:
+    """Sentence-ending marks between two token indices (a decimal point is none)."""
+    return sum(
+        1
+        for t in range(start, min(stop, len(tokens)))
+        if tokens[t].text in _SENTENCE_MARKS and (t + 1 >= len(tokens) or tokens[t + 1].gap)
+    )
+
+
+def _partitive(
+    text: str,
+    tokens: Sequence[Token],
+    j: int,
+    lex: Lexicon,
+    value: Decimal,
+    antecedent: _Antecedent | None,
+    i: int,
+) -> _Unit | None:
+    """ "N av [de|dessa] [M] [adjectives] <counted noun>" or "N av dem": a part of a counted
+    whole is counted in the whole's noun ("tre av kommunerna" -> kommun, "12 av de 40
+    företagen" -> företag). "av dem/dessa" takes the noun of the latest counted quantity
+    when it is close (this or the previous sentence) and not smaller than N; otherwise
+    the antecedent is unclear and the number is no figure."""
+    n = len(tokens)
+    if low_at(tokens, j) != "av" or j + 1 >= n:
+        return None
+    k = j + 1
+    plural = tokens[k].low in _PLURAL_DETERMINERS
+    if plural:
+        k += 1
+    resume: int | None = None
+    whole = read_number(tokens, k) if k < n else None
+    if whole is not None and not whole.article and not whole.glued_word:
+        resume, k = k, whole.next  # "av de 40 företagen": the 40 is a figure of its own
+    adjectives = 0
+    while k < n and adjectives <= 3:
+        token = tokens[k]
+        noun = _noun(token, lex) if token.text[:1].islower() else None
+        # Without a plural determiner or number the noun must show a plural definite -na
+        # ("tre av kommunerna"); "företagen"/"rapporten" could be singular.
+        shows_plural = plural or resume is not None or token.low.endswith("na")
+        if isinstance(noun, tuple) and noun[1] == "count" and shows_plural:
+            return _Unit(
+                "quantity",
+                noun[0],
+                Decimal(1),
+                k + 1,
+                "count",
+                resume=resume,
+                context=text[tokens[j + 1].start : token.end],
+            )
+        if noun is not None or not _adjectival(token, lex):
+            break
+        adjectives += 1
+        k += 1
+    pronoun = tokens[j + 1]
+    if pronoun.low not in _PARTITIVE_PRONOUNS or antecedent is None:
+        return None
+    if j + 2 < n and _noun(tokens[j + 2], lex) is not None:
+        return None  # "av dessa företag" read above; "av dessa år" is no part of a count
+    whole_value = max(hit.value for hit in antecedent.hits)
+    if (
+        i - antecedent.end > _ANTECEDENT_TOKENS
+        or _sentence_breaks(tokens, antecedent.end, i) > _ANTECEDENT_SENTENCES
+        or float(value) > whole_value
+    ):
+        return None
+    last = antecedent.hits[-1]
+    return _Unit("quantity", last.unit, Decimal(1), j + 2, "count", context=last.text)
 
 
 def _per_word(low: str, lex: Lexicon) -> str | None:
@@ -446,7 +574,11 @@ _GENITIVE_ENDINGS = ("ens", "ets", "nas", "arnas", "ernas", "ornas")
 
 
 def _context(
-    text: str, tokens: Sequence[Token], first: int, after: int, lex: Lexicon,
+    text: str,
+    tokens: Sequence[Token],
+    first: int,
+    after: int,
+    lex: Lexicon,
     substance: str | None,
 ) -> str | None:
     """What the figure is of: "… procent av regionalfonden", "utsläpp på cirka 4 000 ton"."""
@@ -520,7 +652,11 @@ def _could_start(tokens: Sequence[Token], i: int, lex: Lexicon) -> bool:
 
 
 def _hit(
-    text: str, tokens: Sequence[Token], first: int, last: int, cut: int | None = None,
+    text: str,
+    tokens: Sequence[Token],
+    first: int,
+    last: int,
+    cut: int | None = None,
     **fields: object,
 ) -> FigureHit:
     start, end = tokens[first].start, (tokens[last].end if cut is None else cut)
@@ -538,17 +674,31 @@ def _qualifier(
 
 
 def _fraction_hit(
-    text: str, tokens: Sequence[Token], i: int, after: int, value: Decimal, floor: int,
+    text: str,
+    tokens: Sequence[Token],
+    i: int,
+    after: int,
+    value: Decimal,
+    floor: int,
     lex: Lexicon,
-) -> tuple[list[FigureHit], int]:
+) -> tuple[list[FigureHit], int, bool]:
     """A fraction as a percent: "hälften" -> 50; "en tredjedel" -> 33.33; "två tredjedelar"."""
     approximate, bound, first = _qualifier(tokens, i, lex, floor)
     hit = _hit(
-        text, tokens, first, after - 1, kind="percent", value=round(float(value), 2),
-        unit="percent", per=None, approximate=approximate, bound=bound, range_part=None,
+        text,
+        tokens,
+        first,
+        after - 1,
+        kind="percent",
+        value=round(float(value), 2),
+        unit="percent",
+        per=None,
+        approximate=approximate,
+        bound=bound,
+        range_part=None,
         context=_context(text, tokens, first, after, lex, None),
     )
-    return [hit], after
+    return [hit], after, False
 
 
 def _fraction_of(tokens: Sequence[Token], number: NumberRead) -> Decimal | None:
@@ -574,8 +724,15 @@ def _word_range(tokens: Sequence[Token], i: int) -> tuple[Decimal, Decimal] | No
 
 
 def _figure_at(
-    text: str, tokens: Sequence[Token], i: int, floor: int, lex: Lexicon
-) -> tuple[list[FigureHit], int] | None:
+    text: str,
+    tokens: Sequence[Token],
+    i: int,
+    floor: int,
+    lex: Lexicon,
+    antecedent: _Antecedent | None = None,
+) -> tuple[list[FigureHit], int, bool] | None:
+    """The figure phrase starting at token i -> (its hits, the token index to read on from,
+    whether it counts a noun)."""
     n = len(tokens)
     k = i
     opener = tokens[i].low if tokens[i].low in ("mellan", "från") else None
@@ -633,8 +790,11 @@ def _figure_at(
             if year_like and second.year_like:
                 return None  # "2023-2025 ha": a period heading, not a range of amounts
             scale_high, j = read_scale(tokens, second.next)
-    if high_value is not None and scale_high is not None and scale_low is None and (
-        low_value <= high_value
+    if (
+        high_value is not None
+        and scale_high is not None
+        and scale_low is None
+        and (low_value <= high_value)
     ):
         scale_low = scale_high  # "10–12 miljoner kronor": the scale serves both ends
     scaled = scale_low is not None or scale_high is not None
@@ -644,10 +804,14 @@ def _figure_at(
         unit: _Unit | str | None = _Unit("money", code, multiplier, j, "money")
     else:
         unit = _read_unit(
-            tokens, j, lex,
+            tokens,
+            j,
+            lex,
             count_ok=not (article and not scaled),
             loose=not (year_like and not scaled) and not glued_word,
         )
+        if unit is None and not (article or glued_word or (year_like and not scaled)):
+            unit = _partitive(text, tokens, j, lex, low_value, antecedent, i)
     if not isinstance(unit, _Unit):
         return None
     if glued_word and unit.noun_kind == "count":
@@ -655,7 +819,12 @@ def _figure_at(
     if unit.next < n and tokens[unit.next].text == "§":
         return None
 
-    per, end = _read_per(tokens, unit.next, lex) if unit.cut is None else (None, unit.next)
+    partitive = unit.context is not None
+    per, end = (
+        _read_per(tokens, unit.next, lex)
+        if unit.cut is None and not partitive
+        else (None, unit.next)
+    )
     substance = None
     if per is None and unit.noun_kind == "measure" and unit.next < n:
         # "4 000 ton koldioxid per år": the substance sits between the unit and the rate.
@@ -668,7 +837,7 @@ def _figure_at(
                 substance = candidate.text
     approximate_q, bound, first = _qualifier(tokens, i, lex, floor)
     approximate = approximate or approximate_q
-    context = _context(text, tokens, first, end, lex, substance)
+    context = unit.context if partitive else _context(text, tokens, first, end, lex, substance)
 
     def amount(value: Decimal, scale: Decimal | None) -> float:
         total = value * (scale if scale is not None else 1)
@@ -683,13 +852,23 @@ def _figure_at(
         parts.append((high_value, scale_high if scale_high is not None else scale_low, "high"))
     hits = [
         _hit(
-            text, tokens, first, end - 1, cut=unit.cut, kind=unit.kind, value=amount(value, scale),
-            unit=unit.unit, per=per, approximate=approximate, bound=bound, range_part=part,
+            text,
+            tokens,
+            first,
+            end - 1,
+            cut=unit.cut,
+            kind=unit.kind,
+            value=amount(value, scale),
+            unit=unit.unit,
+            per=per,
+            approximate=approximate,
+            bound=bound,
+            range_part=part,
             context=context,
         )
         for value, scale, part in parts
     ]
-    return hits, end
+    return hits, (end if unit.resume is None else unit.resume), unit.noun_kind == "count"
 
 
 def find_figures(text: str) -> list[FigureHit]:
@@ -701,13 +880,20 @@ def find_figures(text: str) -> list[FigureHit]:
     hits: list[FigureHit] = []
     i = 0
     floor = 0  # tokens before it belong to an earlier figure (no shared qualifiers)
+    antecedent: _Antecedent | None = None  # the latest counted quantity ("… 29 av dem")
     while i < len(tokens):
-        found = _figure_at(text, tokens, i, floor, lex) if _could_start(tokens, i, lex) else None
+        found = (
+            _figure_at(text, tokens, i, floor, lex, antecedent)
+            if _could_start(tokens, i, lex)
+            else None
+        )
         if found is None:
             i += 1
             continue
-        new_hits, i = found
+        new_hits, i, counted = found
         hits.extend(new_hits)
+        if counted:
+            antecedent = _Antecedent(tuple(new_hits), i)
         floor = i
     hits.sort(key=lambda hit: (hit.start, hit.range_part == "high"))
     return hits

@@ -74,8 +74,26 @@ def test_parse_number(text: str, expected: float) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "hej", "1b", "3:e", "2018:3", "08", "010", "femfem", "tretton tjugo", "4 000 kr",
-     "1,2,3", "2.3.1", "12/5", "5 %", "hälften", "mellan 2 och 3", "ettett", "tiotals"],
+    [
+        "",
+        "hej",
+        "1b",
+        "3:e",
+        "2018:3",
+        "08",
+        "010",
+        "femfem",
+        "tretton tjugo",
+        "4 000 kr",
+        "1,2,3",
+        "2.3.1",
+        "12/5",
+        "5 %",
+        "hälften",
+        "mellan 2 och 3",
+        "ettett",
+        "tiotals",
+    ],
 )
 def test_parse_number_rejects(text: str) -> None:
     assert parse_number(text) is None
@@ -95,8 +113,18 @@ def test_word_number_tal_words_are_approximate() -> None:
 
 
 _DIGITS = ["", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio"]
-_TEENS = ["tio", "elva", "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton", "arton",
-          "nitton"]
+_TEENS = [
+    "tio",
+    "elva",
+    "tolv",
+    "tretton",
+    "fjorton",
+    "femton",
+    "sexton",
+    "sjutton",
+    "arton",
+    "nitton",
+]
 _TENS = ["", "", "tjugo", "trettio", "fyrtio", "femtio", "sextio", "sjuttio", "åttio", "nittio"]
 
 
@@ -199,8 +227,14 @@ def test_load_tsv_checks_header_and_existence(tmp_path: Path) -> None:
 
 
 def _clear_caches() -> None:
-    for cached in (numbers.table, numbers.number_words, numbers._compound_parts,
-                   numbers.word_number, figures.lexicon, dates._lexicon):
+    for cached in (
+        numbers.table,
+        numbers.number_words,
+        numbers._compound_parts,
+        numbers.word_number,
+        figures.lexicon,
+        dates._lexicon,
+    ):
         cached.cache_clear()
 
 
@@ -240,3 +274,20 @@ def test_bad_value_in_data_file_raises_pattern_error(data_copy: Path) -> None:
     )
     with pytest.raises(PatternError, match=r"months\.tsv"):
         dates.find_dates("mars 2017")
+
+
+def test_compound_head_must_be_a_listed_count_noun(data_copy: Path) -> None:
+    heads = data_copy / "compound_heads.tsv"
+    heads.write_text(heads.read_text(encoding="utf-8") + "ton\n", encoding="utf-8")
+    with pytest.raises(PatternError, match=r"compound_heads\.tsv: line \d+: not a count base"):
+        figures.find_figures("24 godståg")
+
+
+def test_short_heads_close_compounds_only_when_listed(data_copy: Path) -> None:
+    assert [h.unit for h in figures.find_figures("24 godståg")] == ["godståg"]
+    heads = data_copy / "compound_heads.tsv"
+    kept = [line for line in heads.read_text(encoding="utf-8").splitlines() if line != "tåg"]
+    heads.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    _clear_caches()
+    assert figures.find_figures("24 godståg") == []
+    assert [h.unit for h in figures.find_figures("24 tåg")] == ["tåg"]

@@ -137,3 +137,107 @@ def test_organisation_kinds():
         ("Coompanion", "association"),
         ("Sandvik AB", "company"),
     ]
+
+
+# A capitalised name before a word ending in an organisation head (cues.tsv suffix_head), in
+# any case; the head gives the kind.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Projektet drivs av Österlens hembygdsförening och skolan.",
+            [("Österlens hembygdsförening", "association")],
+        ),
+        ("Bohusläns museum har dokumenterat fiskelägena.", [("Bohusläns museum", "organisation")]),
+        (
+            "Utställningen visas på Västerbottens Museum i vinter.",
+            [("Västerbottens Museum", "organisation")],
+        ),
+        (
+            "Ansökan skrevs av Sörmlands idrottsförbund.",
+            [("Sörmlands idrottsförbund", "association")],
+        ),
+        ("Kalix folkhögskola erbjuder kursen.", [("Kalix folkhögskola", "organisation")]),
+        ("Dalarnas museum har öppnat en utställning.", [("Dalarnas museum", "organisation")]),
+        # Genitive names are nominative.
+        (
+            "Materialet finns i Gotlands hembygdsförbunds arkiv.",
+            [("Gotlands hembygdsförbund", "association")],
+        ),
+        # An ordinary word at a sentence start names nothing.
+        ("Vår förening har 200 medlemmar.", []),
+        ("Kommunens museum har fått nya lokaler.", []),
+        # The head must end the word ("föreningsliv") and stand right after the name.
+        ("Dalarnas föreningsliv är rikt.", []),
+        ("Gotlands många hembygdsföreningar samarbetar.", []),
+    ],
+)
+def test_name_before_an_organisation_head(text, expected):
+    assert [(org.name, org.kind) for org in record(text).organisations] == expected
+
+
+# A compound ending in a definite organisation head, placed with "i <Place>" (located_head).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Arbetet samordnas av Energikontoret i Värmland.", ["Energikontoret i Värmland"]),
+        (
+            "Finansiering kom från Samordningsförbundet i Östra Södertörn.",
+            ["Samordningsförbundet i Östra Södertörn"],
+        ),
+        ("Medel söktes hos Sparbanksstiftelsen i Jämtland.", ["Sparbanksstiftelsen i Jämtland"]),
+        (
+            "Beslutet togs av Hembygdsförbundet i Gotlands län.",
+            ["Hembygdsförbundet i Gotlands län"],
+        ),
+        # A name broken across lines is one name on one line.
+        (
+            "Det sker med Utvecklingsbolaget\ni Västernorrland.",
+            ["Utvecklingsbolaget i Västernorrland"],
+        ),
+        # A listed name keeps its extent; a head alone or a municipal body is no name.
+        ("Arbetsförmedlingen i Borås deltar.", ["Arbetsförmedlingen"]),
+        ("Föreningen i Åre har ansökt om stöd.", []),
+        ("Projektet ritades av Stadsbyggnadskontoret i Umeå.", []),
+        # At a sentence start an ordinary compound is a common noun.
+        ("Näringslivskontoret i Pajala har lett arbetet.", []),
+    ],
+)
+def test_definite_head_located_with_i_place(text, expected):
+    assert organisations(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A listed association or company continues over an area name.
+        ("Rådgivningen sköts av Coompanion Västerbotten.", ["Coompanion Västerbotten"]),
+        ("Hushållningssällskapet Halland har provodlat bönor.", ["Hushållningssällskapet Halland"]),
+        (
+            "Kurserna ges av Coompanion Sydost och Coompanion Uppland.",
+            ["Coompanion Sydost", "Coompanion Uppland"],
+        ),
+        # An authority does not; nor does a word after a sentence end.
+        ("Tillväxtverket Skåne", ["Tillväxtverket"]),
+        ("Stödet kom från Coompanion. Skåne har fått mest.", ["Coompanion"]),
+    ],
+)
+def test_listed_name_continues_over_an_area(text, expected):
+    assert organisations(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A single compound ending in a common organisation head.
+        ("Turerna körs av Blidösundsbolaget sedan länge.", [("Blidösundsbolaget", "company")]),
+        ("Styrsöbolaget trafikerar öarna.", [("Styrsöbolaget", "company")]),
+        # At a sentence start an ordinary compound is no name; mid-sentence capitals are.
+        ("Bostadsbolaget har renoverat husen.", []),
+        ("Hembygdsföreningen har röjt stigen.", []),
+        # A type noun before a name is no name of its own.
+        ("Hembygdsföreningen Gillet har röjt stigen.", [("Gillet", "organisation")]),
+    ],
+)
+def test_compound_with_a_common_organisation_head(text, expected):
+    assert [(org.name, org.kind) for org in record(text).organisations] == expected

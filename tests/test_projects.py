@@ -174,3 +174,61 @@ def test_place_inside_project_name_is_not_a_place():
     found = record("Region Halland driver projektet Smakfullt Halland, som ger stöd.")
     assert [p.name for p in found.projects] == ["Smakfullt Halland"]
     assert [m.text for r in found.regions for m in r.mentions] == ["Region Halland"]
+
+
+# A cue in a fronted adverbial: Swedish puts the finite verb second, so a sentence-case name
+# runs up to that verb, function words included.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "I projektet Hav och skog i samverkan har tolv gårdar deltagit.",
+            ["Hav och skog i samverkan"],
+        ),
+        ("Inom projektet Vinter på fjället arbetar fem byar tillsammans.", ["Vinter på fjället"]),
+        ("Genom projektet Bygd i rörelse har 40 föreningar fått stöd.", ["Bygd i rörelse"]),
+        ("I projektet Handla lokalt året om samlas bönderna.", ["Handla lokalt året om"]),
+        # Not fronted: the ordinary name extent ends at the first function word.
+        ("Kommunen driver projektet Bygd i rörelse om landsbygden.", ["Bygd i rörelse"]),
+        # No verb before punctuation: the ordinary extent again.
+        ("I projektet Unga i rörelse, som startade 2019, deltar 30 ungdomar.", ["Unga i rörelse"]),
+    ],
+)
+def test_fronted_cue_name_runs_to_the_finite_verb(text, expected):
+    assert projects(text) == expected
+
+
+# The copula pattern needs a project noun as its complement; "är att …" has none.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Digital handel i glesbygd var ett regionalfondsprojekt som avslutades 2021.",
+            ["Digital handel i glesbygd"],
+        ),
+        (
+            "Gröna jobb i norr är ett utvecklingsprojekt inom landsbygdsprogrammet.",
+            ["Gröna jobb i norr"],
+        ),
+        ("Tanken är att projektet ska nå fler unga.", []),
+        ("Syftet var att pröva nya arbetssätt i projektet.", []),
+        ("Resultatet är ett nytt projekt för unga.", []),
+        ("Utvärderingen var ett viktigt underlag för projektet.", []),
+        ("Hela satsningen är ett samverkansprojekt.", []),
+        ("I projektet har deltagarna fått handledning.", []),
+        ("I projektet, som pågick i tre år, deltog 30 företag.", []),
+    ],
+)
+def test_copula_needs_a_project_noun(text, expected):
+    assert projects(text) == expected
+
+
+def test_word_for_word_repeat_of_a_sentence_case_name_is_a_mention():
+    text = (
+        "Exempel 1: Bygd i rörelse – service på landsbygden\n\n"
+        "Genom projektet Bygd i rörelse har 40 föreningar fått stöd. Bygd i rörelse fortsätter."
+    )
+    found = record(text).projects
+    assert [(p.name, [m.text for m in p.mentions]) for p in found] == [
+        ("Bygd i rörelse", ["Bygd i rörelse", "Bygd i rörelse", "Bygd i rörelse"])
+    ]

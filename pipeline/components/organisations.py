@@ -2,10 +2,18 @@
 
 Evidence, strongest first:
 - the list (authorities, universities and colleges, associations, NGOs, companies, EU
-  institutions) and the 21 region bodies from the county gazetteer ("Region Skåne");
-- structure: "Länsstyrelsen i X", "Högskolan i X", "<Name> universitet", "<Name> AB";
+  institutions) and the 21 region bodies from the county gazetteer ("Region Skåne"); a
+  listed association or company continues over an area name ("Coompanion Dalarna",
+  "Hushållningssällskapet Skaraborg": cues.tsv `area`, the counties and informal areas);
+- structure: "Länsstyrelsen i X", "Högskolan i X", "<Name> AB";
+- a capitalised name before a word ending in an organisation head ("Umeå universitet",
+  "Ljusnarsbergs hembygdsförening", "Hälsinglands Museum": cues.tsv `suffix_head`);
+- a compound ending in a definite organisation head, located with "i <Place>"
+  ("Energikontoret i Mälardalen", "Samordningsförbundet i Kalmar län": `located_head`);
 - a lower-case type noun before a name ("teknikföretaget ABB", "skogsägarföreningen Södra");
-- a single compound word ending in an authority-like noun ("Riksidrottsförbundet");
+- a single compound word ending in an organisation noun ("Riksidrottsförbundet",
+  "Waxholmsbolaget"); at a sentence start only when it is no ordinary compound
+  ("Bostadsbolaget har …" is a common noun);
 - the agent of a project ("ägs av Innovatum").
 
 Names are kept as written, in nominative (a genitive -s or ":s" is dropped); `canonical` links
@@ -32,6 +40,10 @@ CAPITALISED = {"TEXT": {"REGEX": r"^[A-ZÅÄÖÉÜ][\w\-&]*$"}}
 NAME_JOINERS = frozenset({"och", "&"})
 MAX_NAME_TOKENS = 6
 MUNICIPAL = frozenset({"kommun", "kommuns", "stad", "stads"})
+# Compounds of these name a municipality's or region's own bodies ("Stadsbyggnadskontoret").
+MUNICIPAL_PREFIXES = ("kommun", "region", "läns", "stads", "förvaltnings")
+# Span label of a structural name whose head word gives its kind ("kind:university").
+KIND_LABEL = "kind:"
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,22 @@ def _genitive(form: str) -> str:
 
 def _capitalised(token: Token) -> bool:
     return token.text[:1].isupper()
+
+
+def _next_word(doc: Doc, index: int) -> int:
+    """The index of the first non-space token from `index` ("förbundet\ni Kalmar län")."""
+    while index < len(doc) and doc[index].is_space:
+        index += 1
+    return index
+
+
+def _ends_with_head(lower: str, heads: tuple[str, ...]) -> str | None:
+    """The head a word ends in, itself or as a compound with a modifier of three letters or
+    more ("hembygdsförening" -> "förening"; "förening" itself; not "xförening")."""
+    for head in heads:
+        if lower == head or (lower.endswith(head) and len(lower) >= len(head) + 3):
+            return head
+    return None
 
 
 class OrganisationRecognizer:
@@ -99,13 +127,31 @@ class OrganisationRecognizer:
             by_cue.setdefault(row["cue"], []).append(row["word"])
         self.type_nouns = tuple(w.lower() for w in by_cue.get("type_noun", []))
         self.name_suffixes = tuple(w.lower() for w in by_cue.get("name_suffix", []))
+        self.common_suffixes = tuple(w.lower() for w in by_cue.get("common_suffix", []))
+        # Longest first, so "universitet" is tried before a shorter head it ends in.
+        self.heads = tuple(
+            sorted({w.lower() for w in by_cue.get("suffix_head", [])}, key=len, reverse=True)
+        )
+        self.heads_or_genitives = self.heads + tuple(head + "s" for head in self.heads)
+        # The kind a head gives its name ("universitet" -> university); cues.tsv `kind`.
+        self.head_kinds = {
+            row["word"].lower(): row["kind"]
+            for row in cues
+            if row["cue"] in ("suffix_head", "located_head") and row.get("kind")
+        }
+        self.located_heads = tuple(
+            sorted({w.lower() for w in by_cue.get("located_head", [])}, key=len, reverse=True)
+        )
+        # Area names that continue a listed association's or company's name.
+        self.areas = {w.lower() for w in by_cue.get("area", [])}
+        self.areas |= {county.short.lower() for county in gazetteer.counties.values()}
+        self.areas |= set(gazetteer.informal_areas)
         self.agents = {w.lower() for w in by_cue.get("agent", [])}
         self.generic = {w.lower() for w in by_cue.get("generic", [])}
         self.kinds: dict[str, str] = {}
         self.structural = Matcher(nlp.vocab)
         for cue, kind in (
             ("prefix", "authority"),
-            ("suffix_head", "university"),
             ("legal_form", "company"),
         ):
             patterns = []
@@ -126,7 +172,6 @@ class OrganisationRecognizer:
             if patterns:
                 self.structural.add(cue, patterns, greedy="LONGEST")
                 self.kinds[cue] = kind
-        self.universities = {w.lower() for w in by_cue.get("suffix_head", [])}
 
     # -- candidate finders ------------------------------------------------------------------
 
@@ -139,6 +184,8 @@ class OrganisationRecognizer:
         for span in spans:
             entry = self._entry(span)
             end = span.end
+            if entry is not None and entry.kind in ("association", "ngo", "company"):
+                end = self._area_after(doc, end)
             # "Volvo Bussar", "Scania Sverige": a company name continues with capitalised words.
             while (
                 entry is not None
@@ -153,6 +200,20 @@ class OrganisationRecognizer:
                 end += 1
             extended.append(Span(doc, span.start, end, label="LISTED"))
         return extended
+
+    def _area_after(self, doc: Doc, end: int) -> int:
+        """The end of a listed name continued by an area ("Coompanion Dalarna", "Almi
+        Västra Götaland"): one or two capitalised words that together name an area."""
+        for length in (2, 1):
+            words = doc[end : end + length]
+            if (
+                len(words) == length
+                and all(_capitalised(t) and t.is_alpha for t in words)
+                and not is_sentence_start(words[0])
+                and " ".join(t.lower_ for t in words) in self.areas
+            ):
+                return end + length
+        return end
 
     def _name_run(self, doc: Doc, start: int) -> Span | None:
         """Capitalised words from `start`, joined by "och"/"&" before another capital."""
@@ -185,25 +246,126 @@ class OrganisationRecognizer:
                 found.append(Span(doc, run.start, run.end, label="type_noun"))
         return found
 
-    def _suffixed(self, doc: Doc, words: Lexicon) -> list[Span]:
-        """One compound word ending in an authority-like noun: "Riksidrottsförbundet".
+    def _headed(self, doc: Doc, words: Lexicon) -> list[Span]:
+        """A capitalised name before an organisation head: "Umeå universitet", "Ljusnarsbergs
+        hembygdsförening", "Hälsinglands Museum", "Sveriges lantbruksuniversitet".
 
-        An ordinary word capitalised at a sentence start ("Nätverket") is no name.
+        The name is one to four capitalised words right before the head word; a single word
+        at a sentence start must be no ordinary word ("Vår förening", "Kommunens museum")
+        unless it names a place ("Dalarnas museum").
         """
         found = []
         for token in doc:
             lower = token.lower_
+            # Cheap test first: this runs on every token.
+            if not lower.endswith(self.heads_or_genitives) or not token.is_alpha or token.i == 0:
+                continue
+            if lower.endswith("s") and not lower.endswith(self.heads):
+                lower = lower[:-1]  # "universitets", "hembygdsförenings"
+            head = _ends_with_head(lower, self.heads)
+            if head is None or is_sentence_start(token):
+                continue
+            start = token.i
+            while (
+                start > 0
+                and token.i - start < 4
+                and _capitalised(doc[start - 1])
+                and doc[start - 1].is_alpha
+                and not doc[start - 1].is_upper
+            ):
+                start -= 1
+                if is_sentence_start(doc[start]):
+                    break
+            if start == token.i:
+                continue
+            first = doc[start].lower_
+            place = first in self.places or first.removesuffix("s") in self.places
             if (
+                start == token.i - 1
+                and is_sentence_start(doc[start])
+                and words.known(first)
+                and not place
+            ):
+                continue
+            kind = self.head_kinds.get(head, "association")
+            found.append(Span(doc, start, token.i + 1, label=f"{KIND_LABEL}{kind}"))
+        return found
+
+    def _located(self, doc: Doc, words: Lexicon) -> list[Span]:
+        """A compound ending in a definite organisation head, placed with "i <Place>":
+        "Energikontoret i Mälardalen", "Samordningsförbundet i Kalmar län".
+
+        Listed names keep their own extent ("Arbetsförmedlingen i Borås" is the authority's
+        local office); at a sentence start an ordinary compound is no name.
+        """
+        found = []
+        for token in doc:
+            lower = token.lower_
+            if not lower.endswith(self.located_heads) or not _capitalised(token):
+                continue
+            if not token.is_alpha or token.is_upper:
+                continue
+            head = _ends_with_head(lower, self.located_heads)
+            if head is None or lower == head or token.text in self.listed:
+                continue
+            if lower.startswith(MUNICIPAL_PREFIXES):
+                continue
+            if is_sentence_start(token) and words.compound(lower):
+                continue
+            index = _next_word(doc, token.i + 1)
+            if index >= len(doc) or doc[index].lower_ != "i":
+                continue
+            start = end = _next_word(doc, index + 1)
+            while (
+                end < len(doc)
+                and end - start < 3
+                and _capitalised(doc[end])
+                and doc[end].is_alpha
+                and not is_sentence_start(doc[end])
+            ):
+                end += 1
+            if end == start:
+                continue
+            if end < len(doc) and doc[end].lower_ in ("län", "läns"):
+                end += 1
+            kind = self.head_kinds.get(head, "organisation")
+            found.append(Span(doc, token.i, end, label=f"{KIND_LABEL}{kind}"))
+        return found
+
+    def _suffixed(self, doc: Doc, words: Lexicon, introducers: set[int]) -> list[Span]:
+        """One compound word ending in an organisation noun: "Riksidrottsförbundet",
+        "Waxholmsbolaget".
+
+        An ordinary word capitalised at a sentence start ("Nätverket") is no name; after a
+        common head (`common_suffix`: "Bostadsbolaget har …", "Hembygdsföreningen har …")
+        neither is an ordinary compound (a known stem + a known word). A word that introduces
+        a name ("Skogsägarföreningen Södra") is its type, not a name of its own.
+        """
+        found = []
+        suffixes = self.name_suffixes + self.common_suffixes
+        for token in doc:
+            lower = token.lower_
+            if not (
                 _capitalised(token)
-                and not (is_sentence_start(token) and words.known(lower))
                 and token.is_alpha
                 and not token.is_upper
-                and lower.endswith(self.name_suffixes)
-                and len(lower) > max(len(s) for s in self.name_suffixes if lower.endswith(s)) + 2
+                and lower.endswith(suffixes)
+                and len(lower) > max(len(s) for s in suffixes if lower.endswith(s)) + 2
                 and lower not in self.generic
-                and not lower.startswith(("kommun", "region", "läns", "stads", "förvaltnings"))
+                and not lower.startswith(MUNICIPAL_PREFIXES)
             ):
-                found.append(Span(doc, token.i, token.i + 1, label="name_suffix"))
+                continue
+            if token.i in introducers:
+                continue
+            if is_sentence_start(token) and (
+                words.known(lower)
+                or (lower.endswith(self.common_suffixes) and words.compound(lower))
+            ):
+                continue
+            head = next((h for h in self.located_heads if lower.endswith(h)), None)
+            kind = self.head_kinds.get(head or "")
+            label = f"{KIND_LABEL}{kind}" if kind else "name_suffix"
+            found.append(Span(doc, token.i, token.i + 1, label=label))
         return found
 
     def _agents(self, doc: Doc) -> list[Span]:
@@ -243,7 +405,15 @@ class OrganisationRecognizer:
         for match_id, start, end in self.structural(doc):
             candidates.append(Span(doc, start, end, label=doc.vocab.strings[match_id]))
         words = lexicon(self.nlp)
-        candidates += self._typed(doc) + self._suffixed(doc, words) + self._agents(doc)
+        typed = self._typed(doc)
+        introducers = {span.start - 1 for span in typed}
+        candidates += (
+            self._headed(doc, words)
+            + self._located(doc, words)
+            + typed
+            + self._suffixed(doc, words, introducers)
+            + self._agents(doc)
+        )
         for span in filter_spans(candidates):
             if span.text.lower() in self.generic or self._is_place(span):
                 continue
@@ -253,11 +423,12 @@ class OrganisationRecognizer:
             else:
                 # A listed name continued ("Volvo Bussar") or a structural name.
                 head = self._entry(span[:1]) if span.label_ == "LISTED" else None
-                name = nominative(span.text)
+                # One line: a name may break across lines ("Samordningsförbundet\ni Kalmar län").
+                name = nominative(" ".join(span.text.split()))
                 canonical = None
                 kind = head.kind if head else self.kinds.get(span.label_, "organisation")
-                if span.label_ == "suffix_head" and span[-1].lower_ not in self.universities:
-                    kind = "association"
+                if span.label_.startswith(KIND_LABEL):
+                    kind = span.label_.removeprefix(KIND_LABEL)
             add_span(
                 doc,
                 "organisations",

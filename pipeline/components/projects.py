@@ -3,8 +3,12 @@
 Where names come from:
 - a cue word before the name ("projektet Kompetenslyftet Norr", "ESF-projektet Växtkraft
   Nordost", "har fått namnet Hav och land"), the name in quotes or in sentence case;
-- a copula after the name at a sentence start ("One Stop Future Shop är ett annat
-  ITI-projekt", "Etablera fler snabbare är namn …");
+- a cue word in a fronted adverbial ("I projektet Året runt i skärgården har …"): Swedish
+  puts the finite verb second, so the name runs up to that verb, function words included;
+- a copula after the name at a sentence start, with a project noun as its complement ("One
+  Stop Future Shop är ett annat ITI-projekt", "Lärande småföretag var ett
+  socialfondsprojekt", "Etablera fler snabbare är namn …"); "Målet är att …" has none, and
+  a single ordinary word ("Resultatet är ett projekt …") is no name;
 - quoted title-case names, "<Place>modellen" compounds, and local strategy documents listed
   after "styrdokument såsom".
 
@@ -95,6 +99,10 @@ class ProjectRecognizer:
         self.before = by_cue.get("before", set())
         self.before_suffixes = tuple(sorted(by_cue.get("before_suffix", set())))
         self.copula = by_cue.get("copula", set())
+        self.copula_nouns = tuple(sorted(self.copula))
+        self.copula_verbs = by_cue.get("copula_verb", set())
+        self.fronting = by_cue.get("fronting", set())
+        self.finite = by_cue.get("finite", set())
         self.not_subject = by_cue.get("not_subject", set())
         self.list_intro = by_cue.get("list_intro", set())
         self.list_intro_words = by_cue.get("list_intro_word", set())
@@ -169,6 +177,43 @@ class ProjectRecognizer:
                 break
         return doc[start:end]
 
+    def _is_finite(self, token: Token) -> bool:
+        """A finite verb: listed (har, är, kan …) or a verb form ending like a present, past or
+        passive ("samlar", "startade", "drivs"), not a participle or supine ("runt", "drivit")."""
+        lower = token.lower_
+        if lower in self.finite:
+            return True
+        return lower.endswith(("r", "s", "de", "te")) and is_verb_form(token)
+
+    def _fronted(self, doc: Doc, cue: Token) -> bool:
+        """The cue sits in a fronted adverbial: "I projektet …", "Inom det nya projektet …"."""
+        index = cue.i - 1
+        while index >= 0 and cue.i - index <= 4:
+            token = doc[index]
+            if token.is_punct or token.is_space or self._is_finite(token):
+                return False
+            if is_sentence_start(token):
+                return token.lower_ in self.fronting
+            index -= 1
+        return False
+
+    def _v2_name(self, doc: Doc, start: int) -> Span | None:
+        """The name between a fronted cue and the clause's finite verb ("I projektet Fjäll
+        året om har …" -> "Fjäll året om"), or None when no verb closes it in reach."""
+        if start >= len(doc) or not _capitalised(doc[start]) or not doc[start].is_alpha:
+            return None
+        if doc[start].lower_ in self.not_subject:
+            return None
+        end = start + 1
+        while end < len(doc) and end - start <= MAX_NAME_TOKENS:
+            token = doc[end]
+            if self._is_finite(token):
+                return doc[start:end]
+            if not token.is_alpha or self._is_cue(token):
+                return None
+            end += 1
+        return None
+
     def _quoted_at(self, doc: Doc, start: int) -> Span | None:
         close = OPENING_QUOTES[doc[start].text]
         end = start + 1
@@ -203,19 +248,50 @@ class ProjectRecognizer:
                 and doc[start + 1].text in OPENING_QUOTES
             ):
                 start += 1
-            name = self._name_from(doc, start)
+            name = self._v2_name(doc, start) if self._fronted(doc, token) else None
+            if name is None:
+                name = self._name_from(doc, start)
             if name is not None:
                 found.append(name)
         return found
 
+    def _project_noun(self, token: Token) -> bool:
+        """ "projekt", "ITI-projekt", "socialfondsprojekt", "namn": a copula's project noun."""
+        lower = token.lower_
+        if lower in self.copula:
+            return True
+        return any(
+            lower.endswith(noun) and (lower[-len(noun) - 1] == "-" or len(lower) >= len(noun) + 3)
+            for noun in self.copula_nouns
+            if len(lower) > len(noun)
+        )
+
+    def _copula_complement(self, doc: Doc, verb: Token) -> bool:
+        """After the copula: [ett|en] [up to two adjectives] project noun ("är ett annat
+        ITI-projekt", "var ett socialfondsprojekt", "är namn"); "är att …" is none."""
+        index = verb.i + 1
+        if index < len(doc) and doc[index].lower_ in ("ett", "en"):
+            index += 1
+        for _ in range(3):
+            if index >= len(doc):
+                return False
+            token = doc[index]
+            if self._project_noun(token):
+                return True
+            if not (token.is_alpha and token.is_lower) or token.lower_ in self.boundaries:
+                return False
+            index += 1
+        return False
+
     def _copula_names(self, doc: Doc) -> list[Span]:
-        """ "X är (ett|en) [annat] [ITI-]projekt …" and "X är namn …": X from sentence start."""
+        """ "X är (ett|en) [annat] [ITI-]projekt …", "X var ett socialfondsprojekt" and "X är
+        namn …": X from the sentence start."""
         found: list[Span] = []
+        words = lexicon(self.nlp)
         for token in doc:
-            if token.lower_ != "är" or token.i + 1 >= len(doc):
+            if token.lower_ not in self.copula_verbs or token.i + 1 >= len(doc):
                 continue
-            window = [t.lower_ for t in doc[token.i + 1 : token.i + 4]]
-            if not any(w in self.copula or w.endswith("-projekt") for w in window):
+            if not self._copula_complement(doc, token):
                 continue
             start = token.i
             while (
@@ -231,6 +307,8 @@ class ProjectRecognizer:
                 continue
             if any(t.is_punct for t in name):
                 continue
+            if len(name) == 1 and words.known(name[0].lower_):
+                continue  # "Resultatet är ett projekt …": an ordinary noun, no name
             found.append(name)
         return found
 
@@ -336,6 +414,34 @@ class ProjectRecognizer:
             index = end
         return found
 
+    def _repeats(
+        self, doc: Doc, names: dict[str, Span], taken: list[Span]
+    ) -> list[tuple[Span, str]]:
+        """Word-for-word repeats of a sentence-case name ("Året runt i skärgården" in a heading
+        and in the text): capitalised runs miss them, as most of their words are lower case."""
+        by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for label, span in names.items():
+            words = tuple(t.lower_ for t in span)
+            if len(words) >= 2 and any(t.is_lower for t in span[1:]):
+                by_first.setdefault(words[0], []).append((words, label))
+        found: list[tuple[Span, str]] = []
+        if not by_first:
+            return found
+        for token in doc:
+            candidates = by_first.get(token.lower_)
+            if candidates is None or not _capitalised(token):
+                continue
+            for words, label in candidates:
+                end = token.i + len(words)
+                if end > len(doc) or tuple(t.lower_ for t in doc[token.i : end]) != words:
+                    continue
+                span = doc[token.i : end]
+                if not any(span.start < o.end and o.start < span.end for o in taken):
+                    found.append((span, label))
+                    taken.append(span)
+                break
+        return found
+
     def _reconciled(self, name: Span, words: Lexicon) -> str:
         """The name with misspelt lower-case words replaced by a spelling attested in the text."""
         if not words.lemmas:
@@ -382,7 +488,9 @@ class ProjectRecognizer:
             canonical = next((k for k in names if k.casefold() == label.casefold()), label)
             names.setdefault(canonical, span)
             labelled.append((span, canonical))
-        labelled += self._variants(doc, names, taken + organisations)
+        claimed = taken + organisations
+        labelled += self._repeats(doc, names, claimed)
+        labelled += self._variants(doc, names, claimed)
         for span, label in sorted(labelled, key=lambda item: item[0].start):
             add_span(doc, "projects", span.start_char, span.end_char, label, canonical=label)
         return doc
