@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -287,5 +286,7 @@ def test_text_pdf_helper_renders_lines(gen_dir: Path) -> None:
     assert result.pages[0].lines[0].kind == "heading"
 
 
-def test_generated_files_are_not_in_the_repo() -> None:
-    assert shutil.which("git") is None or not list(Path(__file__).parent.glob("*.pdf"))
+def test_generated_files_stay_out_of_the_repo() -> None:
+    # Generators write to tmp dirs only; real-world PDFs are read from ../shared, never copied.
+    root = Path(__file__).resolve().parents[1]
+    assert not list((root / "tests").rglob("*.pdf"))

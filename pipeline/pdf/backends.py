@@ -551,13 +551,26 @@ def _pdfium_objects(
             frames.append((x0, y0, x1, y1))
 
     raw_page = page.raw
-    get_object = pdfium_c.FPDFPage_GetObject
+    # Text objects are most of a page's objects: find the others with plain-pointer calls
+    # and fetch only those as typed handles.
+    get_object_addr, get_type_addr = _raw_object_calls()
+    page_addr = ctypes.cast(raw_page, ctypes.c_void_p).value
     for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
-        obj = get_object(raw_page, k)
-        kind = get_type(obj)
+        kind = get_type_addr(get_object_addr(page_addr, k))
         if kind != text_t and kind in (path_t, form_t, image_t):
-            visit(obj, kind, 0)
+            visit(pdfium_c.FPDFPage_GetObject(raw_page, k), kind, 0)
     return frames, images, edges
+
+
+@functools.lru_cache(maxsize=1)
+def _raw_object_calls() -> tuple[Callable[[int | None, int], int], Callable[[int], int]]:
+    """FPDFPage_GetObject / FPDFPageObj_GetType on plain addresses (no pointer checks)."""
+    get_object = ctypes.cast(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p).value
+    get_type = ctypes.cast(pdfium_c.FPDFPageObj_GetType, ctypes.c_void_p).value
+    return (
+        ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(get_object),
+        ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)(get_type),
+    )
 
 
 def _join_lines(

@@ -127,7 +127,7 @@ def _clean(raw: RawPage) -> tuple[list[Tok], int]:
     dropped = 0
     # One search over the page decides whether any word needs clean-up at all.
     needs_work = NEEDS_WORK_RE.search
-    if not needs_work("\n".join(w.text for w in raw.words)):
+    if not needs_work(" ".join(w.text for w in raw.words)):
         needs_work = _never
     for w in raw.words:
         raw_text = text = w.text

@@ -25,6 +25,12 @@ SOFT_HYPHEN = "\u00ad"
 _HYPHEN_LIKE = {SOFT_HYPHEN: "-", "\ufffe": "-", "\u2010": "-", "\u2011": "-"}
 
 _CID_RE = re.compile(r"\(cid:\d+\)")
+# Adobe fonts put old-style figures and small capitals in the private use area (U+F730-F739
+# "zero.oldstyle"…, U+F761-F77A "Asmall"…): they are digits and letters, not junk.
+_ADOBE_PUA = {0xF730 + i: str(i) for i in range(10)} | {
+    0xF761 + i: chr(ord("a") + i) for i in range(26)
+}
+_ADOBE_PUA_RE = re.compile(r"[\uf730-\uf739\uf761-\uf77a]")
 # Characters clean_word changes (plus combining marks, which NFC may compose); dashes, quotes
 # and bullets need nothing, so most words skip clean-up entirely.
 NEEDS_WORK_RE = re.compile(
@@ -97,6 +103,8 @@ def clean_word(text: str) -> tuple[str, int]:
     for lig, expanded in LIGATURES.items():
         if lig in text:
             text = text.replace(lig, expanded)
+    if _ADOBE_PUA_RE.search(text):
+        text = text.translate(_ADOBE_PUA)
     if _JUNK_RE.search(text):
         dropped += sum(1 for ch in text if ch == "\ufffd")
         text = _JUNK_RE.sub("", text)
