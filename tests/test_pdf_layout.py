@@ -171,6 +171,8 @@ def test_clean_word_rules() -> None:
     assert clean_word("(cid:3)ab(cid:21)") == ("ab", 2)
     assert clean_word("Ha\u0308rno\u0308sand") == ("Härnösand", 0)  # NFC
     assert decode_glyph_ids("*|UDQ\x033HUVVRQ") == "Göran Persson"
+    assert clean_word("\uf732\uf730\uf730\uf734") == ("2004", 0)  # Adobe old-style figures
+    assert clean_word("\uf0b7") == ("", 0)  # a Symbol-font bullet carries no text
 
 
 def test_max_pages_reads_only_the_first_pages(report: pdfgen.Generated) -> None:

@@ -209,103 +209,130 @@ class PdfiumBackend:
         """Fill raw.words; returns the page's dominant text direction (1, 0) = upright."""
         tp = textpage.raw
         text = textpage.get_text_range(0, count)
-        broken: list[int] = []
-        if len(text) != count or _CONTROL_RE.search(text):
-            # PDFium drops control characters from bulk text (so indices no longer match)
-            # and fonts without a Unicode map expose glyph ids as control codes: rebuild the
-            # text one character at a time and decode such glyphs by the Mac glyph order.
-            text, broken = _pdfium_char_text(tp, count)
-        else:
-            # Fonts without a Unicode map can also hide behind printable codes ("*|UDQ").
-            step = max(1, count // 64)
-            if any(pdfium_c.FPDFText_HasUnicodeMapError(tp, i) for i in range(0, count, step)):
-                text, broken = _pdfium_char_text(tp, count)
-        if broken:
-            raw_part = "".join(text[i] for i in broken)
-            decoded = "".join(mac_glyph_char(ord(text[i])) or "\x00" for i in broken)
-            chars = list(text)
-            if letter_score(decoded) > letter_score(raw_part) + 0.15:
-                for i, ch in zip(broken, decoded, strict=True):
-                    chars[i] = ch
-                raw.decoded += len(broken)
-            else:
-                raw.garbled += len(broken)
-                for i in broken:  # control codes of undecodable glyphs: treat as gaps
-                    if ord(chars[i]) < 32:
-                        chars[i] = " "
-            text = "".join(chars)
-
+        # PDFium drops control characters from bulk text (so indices no longer match), and
+        # fonts without a Unicode map expose glyph ids as control codes: such pages take the
+        # per-character path. Otherwise the fast path runs and reports what it meets.
+        slow = len(text) != count or bool(_CONTROL_RE.search(text))
+        if not slow:
+            outcome = _upright_words(tp, text, raw, left, top, check_map=True)
+            if outcome == "ok":
+                return (1, 0)
+            raw.words.clear()
+            slow = outcome == "unmapped"  # a font without a Unicode map ("*|UDQ" for Göran)
+        if slow:
+            text = _decoded_text(tp, count, raw)
         direction = _dominant_direction(tp, text)
         if direction != (1, 0):
             _read_turned_words(tp, text, raw, left, top, direction)
-            return direction
-
-        rect = pdfium_c.FS_RECTF()  # passed as is: ctypes takes its address (faster than byref)
-        matrix = pdfium_c.FS_MATRIX()
-        matrix_ref = ctypes.byref(matrix)
-        # The hot call, bound without argument conversion (its prototype checks each pointer
-        # argument on every call): handle and rect are passed as ready-made pointers.
-        loose = _raw_loose_box()
-        tp_ptr = ctypes.c_void_p(ctypes.cast(tp, ctypes.c_void_p).value)
-        rect_ptr = ctypes.byref(rect)
-        get_matrix = pdfium_c.FPDFText_GetMatrix
-        get_size = pdfium_c.FPDFText_GetFontSize
-        get_weight = pdfium_c.FPDFText_GetFontWeight
-        words = raw.words
-        append = words.append
-        new = tuple.__new__  # Word(...) without NamedTuple's Python-level __new__: hot loop
-        font_buf = ctypes.create_string_buffer(128)
-        prev_t = prev_b = math.nan
-        size, unit, per_char, bold, upright = 0.0, 1.0, 1.3, False, True
-        for m in _WORD_RE.finditer(text):
-            start, stop = m.span()
-            loose(tp_ptr, start, rect_ptr)
-            x0 = rect.left
-            t0 = rect.top
-            b0 = rect.bottom
-            if t0 != prev_t or b0 != prev_b:
-                # Font, size and orientation only change where the loose box (font ascent /
-                # descent x size) changes, so words on one line in one font share one lookup.
-                prev_t, prev_b = t0, b0
-                get_matrix(tp, start, matrix_ref)
-                a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
-                upright = a > 0 and abs(b) <= 0.1 * abs(a) and abs(c) <= 0.1 * abs(d)
-                size = get_size(tp, start) * math.hypot(c, d)
-                unit = size if size > 1.0 else 1.0
-                per_char = 1.3 * unit  # a generous upper bound of one glyph's advance
-                # The weight comes from the font descriptor (often absent or a StemV guess),
-                # so the font name decides too, as for pdfplumber.
-                bold = get_weight(tp, start) >= 600
-                if not bold:
-                    pdfium_c.FPDFText_GetFontInfo(tp, start, font_buf, 128, None)
-                    bold = is_bold_font(font_buf.value.decode("latin-1"))
-            if not upright:
-                continue  # rotated or mirrored text (photo credits, word art): not body text
-            if stop - start == 1:
-                box = (text[start], x0 - left, top - t0, rect.right - left, top - b0)
-                append(new(Word, (*box, size, bold, False)))
-                continue
-            loose(tp_ptr, stop - 1, rect_ptr)
-            x1 = rect.right
-            if (
-                rect.top == t0
-                and rect.bottom == b0
-                and x0 <= x1 <= x0 + (stop - start) * per_char + unit
-            ):
-                box = (text[start:stop], x0 - left, top - t0, x1 - left, top - b0)
-                append(new(Word, (*box, size, bold, False)))
-                continue
-            t1, b1 = rect.top, rect.bottom
-            if (
-                x1 < x0
-                or abs(t1 + b1 - t0 - b0) > 0.8 * unit
-                or x1 - x0 > (stop - start) * per_char + unit
-            ):
-                # The "word" jumps lines or gaps (no space was generated): split per char.
-                words.extend(_split_chars(tp, text, start, stop - 1, size, bold, left, top, rect))
-            else:  # mixed sizes within the word: a note marker ("beroenden³"), a drop cap
-                words.extend(_with_marker(tp, text, start, stop, size, bold, left, top, rect))
+        else:
+            _upright_words(tp, text, raw, left, top, check_map=False)
         return direction
+
+
+def _decoded_text(tp: pdfium_c.FPDF_TEXTPAGE, count: int, raw: RawPage) -> str:
+    """Text one character per index; glyphs without a Unicode map decoded by the Mac glyph
+    order when that yields real words (counted in raw.decoded / raw.garbled)."""
+    text, broken = _pdfium_char_text(tp, count)
+    if not broken:
+        return text
+    raw_part = "".join(text[i] for i in broken)
+    decoded = "".join(mac_glyph_char(ord(text[i])) or "\x00" for i in broken)
+    chars = list(text)
+    if letter_score(decoded) > letter_score(raw_part) + 0.15:
+        for i, ch in zip(broken, decoded, strict=True):
+            chars[i] = ch
+        raw.decoded += len(broken)
+    else:
+        raw.garbled += len(broken)
+        for i in broken:  # control codes of undecodable glyphs: treat as gaps
+            if ord(chars[i]) < 32:
+                chars[i] = " "
+    return "".join(chars)
+
+
+def _upright_words(
+    tp: pdfium_c.FPDF_TEXTPAGE,
+    text: str,
+    raw: RawPage,
+    left: float,
+    top: float,
+    *,
+    check_map: bool,
+) -> str:
+    """The hot loop: words of upright text into raw.words. Returns "ok"; or "unmapped" when
+    `check_map` and a font without a Unicode map shows up, or "sideways" when most words
+    run in another direction (the caller then takes the slower paths)."""
+    rect = pdfium_c.FS_RECTF()  # passed as is: ctypes takes its address (faster than byref)
+    matrix = pdfium_c.FS_MATRIX()
+    matrix_ref = ctypes.byref(matrix)
+    # The hot call, bound without argument conversion (its prototype checks each pointer
+    # argument on every call): handle and rect are passed as ready-made pointers.
+    loose = _raw_loose_box()
+    tp_ptr = ctypes.c_void_p(ctypes.cast(tp, ctypes.c_void_p).value)
+    rect_ptr = ctypes.byref(rect)
+    get_matrix = pdfium_c.FPDFText_GetMatrix
+    get_size = pdfium_c.FPDFText_GetFontSize
+    get_weight = pdfium_c.FPDFText_GetFontWeight
+    words = raw.words
+    append = words.append
+    map_error = pdfium_c.FPDFText_HasUnicodeMapError
+    skipped = 0
+    new = tuple.__new__  # Word(...) without NamedTuple's Python-level __new__: hot loop
+    font_buf = ctypes.create_string_buffer(128)
+    prev_t = prev_b = math.nan
+    size, unit, per_char, bold, upright = 0.0, 1.0, 1.3, False, True
+    for m in _WORD_RE.finditer(text):
+        start, stop = m.span()
+        loose(tp_ptr, start, rect_ptr)
+        x0 = rect.left
+        t0 = rect.top
+        b0 = rect.bottom
+        if t0 != prev_t or b0 != prev_b:
+            # Font, size and orientation only change where the loose box (font ascent /
+            # descent x size) changes, so words on one line in one font share one lookup.
+            prev_t, prev_b = t0, b0
+            if check_map and map_error(tp, start):
+                return "unmapped"
+            get_matrix(tp, start, matrix_ref)
+            a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+            upright = a > 0 and abs(b) <= 0.1 * abs(a) and abs(c) <= 0.1 * abs(d)
+            size = get_size(tp, start) * math.hypot(c, d)
+            unit = size if size > 1.0 else 1.0
+            per_char = 1.3 * unit  # a generous upper bound of one glyph's advance
+            # The weight comes from the font descriptor (often absent or a StemV guess),
+            # so the font name decides too, as for pdfplumber.
+            bold = get_weight(tp, start) >= 600
+            if not bold:
+                pdfium_c.FPDFText_GetFontInfo(tp, start, font_buf, 128, None)
+                bold = is_bold_font(font_buf.value.decode("latin-1"))
+        if not upright:
+            skipped += 1
+            continue  # rotated or mirrored text (photo credits, word art): not body text
+        if stop - start == 1:
+            box = (text[start], x0 - left, top - t0, rect.right - left, top - b0)
+            append(new(Word, (*box, size, bold, False)))
+            continue
+        loose(tp_ptr, stop - 1, rect_ptr)
+        x1 = rect.right
+        if (
+            rect.top == t0
+            and rect.bottom == b0
+            and x0 <= x1 <= x0 + (stop - start) * per_char + unit
+        ):
+            box = (text[start:stop], x0 - left, top - t0, x1 - left, top - b0)
+            append(new(Word, (*box, size, bold, False)))
+            continue
+        t1, b1 = rect.top, rect.bottom
+        if (
+            x1 < x0
+            or abs(t1 + b1 - t0 - b0) > 0.8 * unit
+            or x1 - x0 > (stop - start) * per_char + unit
+        ):
+            # The "word" jumps lines or gaps (no space was generated): split per char.
+            words.extend(_split_chars(tp, text, start, stop - 1, size, bold, left, top, rect))
+        else:  # mixed sizes within the word: a note marker ("beroenden³"), a drop cap
+            words.extend(_with_marker(tp, text, start, stop, size, bold, left, top, rect))
+    return "sideways" if skipped > len(words) else "ok"
 
 
 @functools.lru_cache(maxsize=1)
