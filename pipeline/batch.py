@@ -640,8 +640,12 @@ class Batch:
             "records": sum(r.cases for r in results),
         }
 
-    def write(self) -> dict[str, Any]:
-        """Replace records.jsonl and manifest.json (atomically, in input order); prune cache."""
+    def write(self, corrections: Any = None) -> dict[str, Any]:
+        """Replace records.jsonl and manifest.json (atomically, in input order); prune cache.
+
+        `corrections` (a pipeline.corrections.CorrectionSession) applies reviewers' decisions
+        to the records as they are written; the cache keeps the uncorrected records.
+        """
         if self.out_dir is None or self.cache is None:
             raise UsageError("this batch has no output folder to write to")
         missing = [item.path for item in self.items if item.index not in self.done]
@@ -658,7 +662,7 @@ class Batch:
                         raise CasebookError(
                             f"{cache.path_of(result.sha256 or '')}: cached records vanished"
                         )
-                    yield cached.lines
+                    yield corrections.apply_lines(cached.lines) if corrections else cached.lines
 
         try:
             count, digest = _write_lines_streaming(self.out_dir / RECORDS_FILE, record_lines())

@@ -6,13 +6,18 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .errors import CasebookError
+
+if TYPE_CHECKING:  # imported for annotations only: the CLI must start fast
+    from .batch import ExtractOptions
+    from .corrections import CorrectionReport, CorrectionSession
 
 app = typer.Typer(
     name="casebook",
@@ -89,6 +94,12 @@ def extract(
     ocr: Annotated[
         bool, typer.Option("--ocr/--no-ocr", help="OCR pages without a text layer.")
     ] = True,
+    corrections: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            help="Reviewers' decisions (JSONL) to apply; default: DIR/corrections.jsonl if any."
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")] = False,
 ) -> None:
     """Extract case records; write records.jsonl and manifest.json (or stream with --out -).
@@ -137,6 +148,7 @@ def extract(
         )
     except CasebookError as exc:
         _fail_usage(str(exc))
+    session = _correction_session(corrections, None if stream else Path(out_dir), batch.options)
 
     # A bar on a terminal; plain lines (one per document) for logs and pipes.
     bar = err.is_terminal and not quiet
@@ -182,11 +194,12 @@ def extract(
                 if stream:
                     waiting[result.index] = result
                     while next_index in waiting:
-                        for line in waiting.pop(next_index).lines:
+                        lines = waiting.pop(next_index).lines
+                        for line in session.apply_lines(lines) if session else lines:
                             sys.stdout.write(line + "\n")
                         next_index += 1
                     sys.stdout.flush()
-            manifest = None if stream else batch.write()
+            manifest = None if stream else batch.write(session)
     except KeyboardInterrupt:
         resume = "" if stream else "; finished documents are cached, run again to resume"
         err.print(f"interrupted{resume}")
@@ -194,6 +207,8 @@ def extract(
     except CasebookError as exc:
         _fail_usage(str(exc))
     summary = batch.summary()
+    if session is not None:
+        _report_corrections(session.report(), quiet)
     if not quiet:
         where = "stdout" if manifest is None else out_dir
         err.print(
@@ -203,6 +218,43 @@ def extract(
             markup=False,
         )
     raise typer.Exit(1 if summary["errors"] else 0)
+
+
+def _correction_session(
+    path: Path | None, out: Path | None, options: ExtractOptions
+) -> CorrectionSession | None:
+    """Decisions to re-apply: --corrections FILE, else the run folder's corrections.jsonl.
+
+    Decisions stick: a later run into the same folder applies them again as long as their
+    evidence still matches (pipeline.corrections decides, and reports those that do not).
+    """
+    from dataclasses import asdict
+
+    from .corrections import CorrectionSession, load_corrections
+
+    if path is None and out is not None and (out / "corrections.jsonl").is_file():
+        path = out / "corrections.jsonl"
+    if path is None:
+        return None
+    try:
+        decisions = load_corrections(path)
+    except CasebookError as exc:
+        _fail_usage(str(exc))
+    return CorrectionSession(decisions, ingest=asdict(options))
+
+
+def _report_corrections(report: CorrectionReport, quiet: bool) -> None:
+    counts = report.counts()
+    if not quiet:
+        err.print(
+            f"corrections: {counts['applied']} applied, {counts['already']} already in effect,"
+            f" {counts['stale'] + counts['invalid']} no longer match",
+            markup=False,
+        )
+    for outcome in report.not_applied:
+        err.print(
+            Text.assemble(("correction not applied: ", "yellow"), f"{outcome.message}"),
+        )
 
 
 @app.command()

@@ -15,7 +15,7 @@ runner = CliRunner()
 
 def test_extract_writes_records_and_manifest(tmp_path):
     out = tmp_path / "run"
-    result = runner.invoke(app, ["extract", str(SAMPLE), "--out", str(out)])
+    result = runner.invoke(app, ["extract", str(SAMPLE), "--out", str(out), "-j", "0"])
     assert result.exit_code == 0, result.output
     lines = (out / "records.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 5
@@ -29,7 +29,7 @@ def test_extract_writes_records_and_manifest(tmp_path):
 
 
 def test_extract_to_stdout_streams_jsonl(tmp_path):
-    result = runner.invoke(app, ["extract", str(SAMPLE), "--out", "-"])
+    result = runner.invoke(app, ["extract", str(SAMPLE), "--out", "-", "-j", "0"])
     assert result.exit_code == 0
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["case_number"] for r in records] == [1, 2, 3, 4, 5]
@@ -44,7 +44,7 @@ def test_bad_files_are_reported_and_the_rest_is_written(tmp_path):
     (folder / "bild.png").write_bytes(b"\x89PNG")
     out = tmp_path / "run"
     result = runner.invoke(
-        app, ["extract", str(folder), str(tmp_path / "saknas.txt"), "--out", str(out)]
+        app, ["extract", str(folder), str(tmp_path / "saknas.txt"), "--out", str(out), "-j", "0"]
     )
     assert result.exit_code == 1
     assert "Traceback" not in result.output
@@ -69,3 +69,47 @@ def test_schema_prints_json_schema():
 def test_usage_errors_exit_2():
     assert runner.invoke(app, ["extract"]).exit_code == 2
     assert runner.invoke(app, ["extract", str(SAMPLE), "--max-pages", "många"]).exit_code == 2
+
+
+def _records(run) -> list[dict]:
+    return [json.loads(line) for line in (run / "records.jsonl").read_text("utf-8").splitlines()]
+
+
+def test_extract_applies_corrections_and_they_stick_on_later_runs(tmp_path):
+    source = tmp_path / "rapport.txt"
+    shutil.copy(SAMPLE, source)
+    run = tmp_path / "run"
+    assert runner.invoke(app, ["extract", str(source), "--out", str(run), "-j", "0"]).exit_code == 0
+    first = _records(run)[0]
+    mention = first["regions"][0]["mentions"][0]
+    decisions = tmp_path / "beslut.jsonl"
+    decision = {
+        "record_id": first["record_id"],
+        "field": "regions",
+        "value": first["regions"][0]["code"],
+        "action": "reject",
+        "evidence": {k: mention[k] for k in ("start", "end", "text")},
+    }
+    stale = {**decision, "record_id": "000000000000:9"}
+    decisions.write_text(json.dumps(decision) + "\n" + json.dumps(stale) + "\n", "utf-8")
+
+    result = runner.invoke(
+        app, ["extract", str(source), "--out", str(run), "-j", "0", "--corrections", str(decisions)]
+    )
+    assert result.exit_code == 0, result.output
+    corrected = _records(run)[0]
+    assert corrected["regions"] == [] and corrected["reviewed"] is True
+    assert "1 applied" in result.stderr and "no longer match" in result.stderr
+    assert "000000000000:9" in result.stderr  # the stale decision is reported, not dropped
+
+    # Decisions kept in the run folder apply again on the next run into it.
+    (run / "corrections.jsonl").write_text(json.dumps(decision) + "\n", "utf-8")
+    again = runner.invoke(app, ["extract", str(source), "--out", str(run), "-j", "0"])
+    assert again.exit_code == 0
+    assert _records(run)[0]["regions"] == []
+
+    # When the evidence text no longer matches, the decision is reported, not applied.
+    text = source.read_text("utf-8").replace("Stockholmsregionen", "Stockholms län", 1)
+    source.write_text(text, "utf-8")
+    changed = runner.invoke(app, ["extract", str(source), "--out", str(run), "-j", "0"])
+    assert "correction not applied" in changed.stderr
