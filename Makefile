@@ -38,6 +38,7 @@ test: install-dev system-deps lint
 
 bench: install-dev
 	$(BIN)/python bench/bench_pipeline.py
+	$(BIN)/python bench/bench_pdf.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
