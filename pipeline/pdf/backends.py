@@ -279,7 +279,7 @@ def _upright_words(
     skipped = 0
     new = tuple.__new__  # Word(...) without NamedTuple's Python-level __new__: hot loop
     font_buf = ctypes.create_string_buffer(128)
-    prev_t = prev_b = math.nan
+    prev_t = prev_b = -1e9
     size, unit, per_char, bold, upright = 0.0, 1.0, 1.3, False, True
     for m in _WORD_RE.finditer(text):
         start, stop = m.span()
@@ -287,7 +287,7 @@ def _upright_words(
         x0 = rect.left
         t0 = rect.top
         b0 = rect.bottom
-        if t0 != prev_t or b0 != prev_b:
+        if abs(t0 - prev_t) > 0.05 or abs(b0 - prev_b) > 0.05:  # (loose boxes jitter by ~0.01)
             # Font, size and orientation only change where the loose box (font ascent /
             # descent x size) changes, so words on one line in one font share one lookup.
             prev_t, prev_b = t0, b0
@@ -315,8 +315,8 @@ def _upright_words(
         loose(tp_ptr, stop - 1, rect_ptr)
         x1 = rect.right
         if (
-            rect.top == t0
-            and rect.bottom == b0
+            -0.05 < rect.top - t0 < 0.05
+            and -0.05 < rect.bottom - b0 < 0.05
             and x0 <= x1 <= x0 + (stop - start) * per_char + unit
         ):
             box = (text[start:stop], x0 - left, top - t0, x1 - left, top - b0)
