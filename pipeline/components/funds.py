@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from pathlib import Path
 
 from spacy.language import Language
@@ -12,6 +14,9 @@ from spacy.util import filter_spans
 from ..data import MODELS_DIR, load_jsonl, load_tsv
 from ..errors import PatternError
 from .common import add_span, is_negated
+
+# Tokens searched on each side of a trigger stem: longer than the longest pattern.
+WINDOW_TOKENS = 8
 
 
 class FundRecognizer:
@@ -28,10 +33,30 @@ class FundRecognizer:
                 self.matcher.add(label, [entry["pattern"]])
             except (KeyError, ValueError) as exc:
                 raise PatternError(f"line {number}: bad pattern ({exc})", path=str(path)) from None
+        stems = [row["stem"] for row in load_tsv(data_dir / "triggers.tsv", ("stem",))]
+        self.trigger = re.compile("|".join(map(re.escape, stems)), re.IGNORECASE)
+
+    def _windows(self, doc: Doc) -> list[Span]:
+        """Token windows around the trigger stems, merged where they overlap."""
+        starts = [token.idx for token in doc]
+        windows: list[list[int]] = []
+        for found in self.trigger.finditer(doc.text):
+            index = bisect_right(starts, found.start()) - 1
+            low, high = max(index - WINDOW_TOKENS, 0), min(index + WINDOW_TOKENS + 1, len(doc))
+            if windows and low <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], high)
+            else:
+                windows.append([low, high])
+        return [doc[low:high] for low, high in windows]
 
     def __call__(self, doc: Doc) -> Doc:
         candidates: list[Span] = []
-        for match_id, start, end in self.matcher(doc):
+        matches = [
+            (match_id, window.start + start, window.start + end)
+            for window in self._windows(doc)
+            for match_id, start, end in self.matcher(window)
+        ]
+        for match_id, start, end in matches:
             code = doc.vocab.strings[match_id]
             # "ESF +" written with a space still names ESF+.
             if code == "ESF" and end < len(doc) and doc[end].text == "+":
