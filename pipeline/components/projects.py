@@ -446,6 +446,13 @@ class ProjectRecognizer:
         """The name with misspelt lower-case words replaced by a spelling attested in the text."""
         if not words.lemmas:
             return name.text
+
+        def suspect(text: str) -> bool:
+            return text.islower() and text.isalpha() and len(text) >= 5 and not words.compound(text)
+
+        # Most names have no unknown word: skip the scan of the whole document for them.
+        if not any(suspect(token.text) for token in name):
+            return name.text
         attested = {
             part.lower()
             for token in name.doc
@@ -456,7 +463,7 @@ class ProjectRecognizer:
         parts = []
         for token in name:
             text = token.text
-            if text.islower() and text.isalpha() and len(text) >= 5 and not words.compound(text):
+            if suspect(text):
                 better = sorted(
                     w for w in attested if edit_distance_one(w, text) and words.compound(w)
                 )
