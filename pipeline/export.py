@@ -52,7 +52,7 @@ LIST_SEPARATOR = "; "
 # Warnings are sentences that may contain "; " themselves: one per line instead.
 WARNING_SEPARATOR = "\n"
 
-# The example query of docs/readme/export.md (cases per fund); tests run exactly this.
+# The example query of README.md (cases per fund); tests run exactly this.
 CASES_PER_FUND_SQL = (
     "SELECT code AS fund, COUNT(DISTINCT record_id) AS cases FROM mentions "
     "WHERE field = 'funds' GROUP BY code ORDER BY cases DESC, fund"

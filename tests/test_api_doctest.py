@@ -1,4 +1,4 @@
-"""The documented Python API: the `>>>` examples of docs/readme/api.md and README.md run."""
+"""The documented Python API: every `>>>` example in README.md runs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 
 from tests.conftest import ROOT
 
-API_DOC = ROOT / "docs" / "readme" / "api.md"
 README = ROOT / "README.md"
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 _PYTHON_BLOCK = re.compile(r"^```(?:python|py|pycon)[ \t]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
@@ -27,25 +26,22 @@ def at_repo_root():
         os.chdir(previous)
 
 
-def test_api_doc_examples_run(at_repo_root):
-    result = doctest.testfile(str(API_DOC), module_relative=False, optionflags=FLAGS, verbose=False)
-    assert result.attempted >= 20, "docs/readme/api.md lost its examples"
-    assert result.failed == 0, f"{result.failed} doctest failures in docs/readme/api.md (see above)"
-
-
 def test_readme_python_examples_run(at_repo_root):
     text = README.read_text(encoding="utf-8")
-    blocks = [block for block in _PYTHON_BLOCK.findall(text) if ">>>" in block]
-    if not blocks:
-        pytest.skip("README.md has no >>> examples in Python blocks (yet)")
     parser = doctest.DocTestParser()
     runner = doctest.DocTestRunner(optionflags=FLAGS)
-    globs: dict = {}
-    for index, block in enumerate(blocks, start=1):
-        # One namespace for the whole README, like a reader typing along.
-        test = parser.get_doctest(block, globs, f"README.md block {index}", str(README), 0)
-        runner.run(test)
+    blocks = 0
+    # Each "## " section runs as one doctest, like a reader typing along from its start.
+    for number, section in enumerate(re.split(r"^## ", text, flags=re.MULTILINE)):
+        examples = [block for block in _PYTHON_BLOCK.findall(section) if ">>>" in block]
+        if not examples:
+            continue
+        blocks += len(examples)
+        name = f"README.md section {number}: {section.splitlines()[0]}"
+        runner.run(parser.get_doctest("\n".join(examples), {}, name, str(README), 0))
     result = runner.summarize(verbose=False)
+    assert blocks >= 5, "README.md lost its Python examples"
+    assert result.attempted >= 30, "README.md lost its >>> examples"
     assert result.failed == 0, f"{result.failed} doctest failures in README.md (see above)"
 
 

@@ -2,7 +2,7 @@
 
 Schema drift fails here: change pipeline/records.py, then regenerate the file with
 `python -m pipeline.export --write-schema` (and bump schema_version + the change log in
-docs/readme/export.md when the contract changes).
+README.md when the contract changes).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ def test_committed_schema_matches_the_models():
     committed = SCHEMA_PATH.read_text(encoding="utf-8")
     assert committed == schema_text(), (
         f"{SCHEMA_PATH.relative_to(ROOT)} is out of date with pipeline/records.py; "
-        f"regenerate it with `{REGENERATE}` and describe the change in docs/readme/export.md"
+        f"regenerate it with `{REGENERATE}` and describe the change in README.md's"
+        " schema_version change log"
     )
 
 
