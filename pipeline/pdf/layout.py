@@ -612,15 +612,56 @@ def _block_lines(
     top_zone, bottom_zone = EDGE_ZONE * height, (1 - EDGE_ZONE) * height
     for row in _group_rows(toks):
         if len(row) == 1:
-            out.append(_line(row, block, kind))
+            out.append(_line(row, block, kind, row[0].text))
             continue
         # A huge gap inside a row separates unrelated text (a margin header beside a heading,
         # a right-aligned date); near the page edges any wide gap does (header fields such as
         # "STATISTISKA CENTRALBYRÅN   Rapport 2(13)"), so furniture can be told apart.
         edge = row[0].bottom <= top_zone or row[0].top >= bottom_zone
-        for part in _split_cells(row, body if edge else split):
-            out.append(_line(part, block, kind))
+        _row_lines(row, block, kind, body if edge else split, out)
     return out
+
+
+def _row_lines(
+    row: list[Tok], block: int, kind: str, split: float, out: list[tuple[Line, bool]]
+) -> None:
+    """The lines of one row of words (sorted by x) in one pass: split at gaps of `split`,
+    words joined as _join does (same spacing and note-marker rules)."""
+    main = row[0]
+    for t in row:
+        if len(t.text) > len(main.text):
+            main = t
+    marker_size, marker_bottom = 0.8 * main.size, main.bottom - 0.2 * main.size
+    parts: list[str] = []
+    kept: list[Tok] = []
+    prev: Tok | None = None
+    prev_end = 0.0
+    for t in row:
+        if prev is not None:
+            gap = t.x0 - prev_end
+            if gap >= split:
+                out.append(_line(kept, block, kind, "".join(parts)))
+                parts, kept, prev = [], [], None
+        if prev is None:
+            parts.append(t.text)
+            kept.append(t)
+            prev, prev_end = t, t.x1
+            continue
+        if t.size <= marker_size and t.bottom < marker_bottom and _MARKER_RE.match(t.text):
+            if t.text in ("2", "3") and _UNIT_RE.search(prev.text) and gap < 1:
+                parts.append("²" if t.text == "2" else "³")  # km², m³: a unit, not a note
+            prev_end = t.x1  # otherwise a note marker glued to a word ("45,9 år³"): dropped
+            continue
+        size = prev.size if prev.size > t.size else t.size
+        if gap < 0.1 * size or (prev.glue and gap < 0.35 * size):
+            parts.append(t.text)  # no visible space: one word split by font or ligature
+        else:
+            parts.append(" ")
+            parts.append(t.text)
+        kept.append(t)
+        prev, prev_end = t, t.x1
+    if kept:
+        out.append(_line(kept, block, kind, "".join(parts)))
 
 
 def _group_lines(group: Group, block: int, body: float) -> list[tuple[Line, bool]]:
