@@ -246,7 +246,7 @@ def test_mentions_and_figures_equal_the_jsonl(fmt, exported, raw_records):
 
 @pytest.mark.parametrize("fmt", ["sqlite", "duckdb"])
 def test_databases_answer_the_documented_query(fmt, exported, raw_records):
-    docs = (ROOT / "docs" / "readme" / "export.md").read_text(encoding="utf-8")
+    docs = (ROOT / "README.md").read_text(encoding="utf-8")
     assert CASES_PER_FUND_SQL in " ".join(docs.split())
     if fmt == "sqlite":
         connection = sqlite3.connect(exported[fmt])
