@@ -26,7 +26,7 @@ from . import __version__
 from .errors import CasebookError
 from .export import ExportError, ExportResult, number_text
 from .outputs import write_atomic, write_json_atomic
-from .records import CaseRecord
+from .records import RECORD_FIELDS, CaseRecord
 
 # Record field → span label, in the order labels are offered to annotators.
 LABELS = {
@@ -43,16 +43,7 @@ FIELDS_BY_LABEL = {label: name for name, label in LABELS.items()}
 SPAN_GROUP = "casebook"
 HINT_KEY = "casebook"
 # Gold sections list every field (an empty list is a claim that the case has none).
-GOLD_FIELDS = (
-    "cities",
-    "regions",
-    "funds",
-    "priorities",
-    "figures",
-    "dates",
-    "organisations",
-    "projects",
-)
+GOLD_FIELDS = RECORD_FIELDS
 LABEL_STUDIO_FROM = "label"
 LABEL_STUDIO_TO = "text"
 

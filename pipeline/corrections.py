@@ -25,21 +25,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import CasebookError
-from .records import CaseRecord, DateValue
+from .records import RECORD_FIELDS, CaseRecord, DateValue
 
 if TYPE_CHECKING:
     from .ingest import SourceDocument
 
-FIELDS: tuple[str, ...] = (
-    "cities",
-    "regions",
-    "funds",
-    "priorities",
-    "figures",
-    "dates",
-    "organisations",
-    "projects",
-)
+FIELDS: tuple[str, ...] = RECORD_FIELDS
 # Fields whose values each tie to one mention (the others group mentions under one value).
 SINGLE_MENTION_FIELDS = frozenset({"figures", "dates"})
 FieldName = Literal[

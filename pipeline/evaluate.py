@@ -9,18 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CasebookError, UsageError
-from .records import CaseRecord
+from .records import RECORD_FIELDS, CaseRecord
 
-FIELDS = (
-    "cities",
-    "regions",
-    "funds",
-    "figures",
-    "dates",
-    "organisations",
-    "projects",
-    "priorities",
-)
+FIELDS = RECORD_FIELDS
 _TRAILING_PUNCT = re.compile(r"[\s.:;,!?–—-]+$")
 
 

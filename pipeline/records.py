@@ -12,6 +12,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 SCHEMA_VERSION = "2"
+# The value fields of a record, in record order (every other module takes them from here).
+RECORD_FIELDS: tuple[str, ...] = (
+    "cities",
+    "regions",
+    "funds",
+    "priorities",
+    "figures",
+    "dates",
+    "organisations",
+    "projects",
+)
 
 FundCode = Literal["ERDF", "ESF", "ESF+", "CF", "EAFRD", "EMFF", "EMFAF", "JTF"]
 FigureKind = Literal["percent", "money", "quantity"]
