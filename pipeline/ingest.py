@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
 # Share of control characters / NUL bytes above which a "text" file is really binary.
 _BINARY_CONTROL_SHARE = 0.1
 _BINARY_NUL_SHARE = 0.01
+_HYPHENATED_BREAK = re.compile(r"[^\W\d_]-\n\s*[a-zåäöéü]")
 
 
 @dataclass
@@ -164,7 +166,11 @@ def ingest_pdf(
             height = max(line.bottom - line.top, 1.0)
             new_block = previous_block is not None and line.block != previous_block
             gap = previous_bottom is not None and line.top - previous_bottom > 0.9 * height
-            if (new_block or gap) and lines and lines[-1].text:
+            # A word hyphenated across a column or box break continues the paragraph.
+            continues = bool(lines) and bool(
+                _HYPHENATED_BREAK.search(lines[-1].text + "\n" + line.text)
+            )
+            if (new_block or gap) and lines and lines[-1].text and not continues:
                 lines.append(SourceLine("", page.number, None, "blank"))
             lines.append(
                 SourceLine(

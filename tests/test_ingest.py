@@ -150,3 +150,37 @@ def test_cleaning_never_raises_and_pages_cover_the_text(text):
     assert document.pages[0].start == 0
     assert document.pages[-1].end == len(document.text)
     assert "\u00ad" not in document.text
+
+
+def test_word_hyphenated_across_a_column_break_is_rejoined(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    left = [
+        "Under året har regionen genomfört flera",
+        "insatser för företag på landsbygden och",
+        "effekterna av stödet började till slut",
+        "bli synliga för alla och kunde uppen-",
+    ]
+    right = [
+        "baras i den årliga uppföljningen av",
+        "programmet där kommunerna deltog och",
+        "resultaten redovisades för nämnden i",
+        "samband med budgetarbetet i höstas.",
+    ]
+    path = tmp_path / "spalter.pdf"
+    canvas = Canvas(str(path), pagesize=A4)
+    canvas.setFont("Helvetica", 10)
+    # Tall columns, so the gutter is unmistakable; the left one ends in "uppen-" once.
+    left = left[:3] * 6 + left[3:]
+    right = right[:1] + right[1:] * 6
+    for column, lines in ((60, left), (320, right)):
+        y = 760
+        for line in lines:
+            canvas.drawString(column, y, line)
+            y -= 14
+    canvas.showPage()
+    canvas.save()
+    text = ingest_file(path).text
+    assert "uppenbaras" in text
+    assert "uppen-" not in text
