@@ -8,18 +8,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Ligature glyphs some fonts map to a single code point; downstream matching needs letters.
-LIGATURES = {
-    "\ufb00": "ff",
-    "\ufb01": "fi",
-    "\ufb02": "fl",
-    "\ufb03": "ffi",
-    "\ufb04": "ffl",
-    "\ufb05": "st",
-    "\ufb06": "st",
-}
+from ..textclean import LIGATURES, SOFT_HYPHEN
+
 LIGATURE_CHARS = frozenset(LIGATURES)
-SOFT_HYPHEN = "\u00ad"
 # PDFium marks a hyphen it recognised at a line end with U+FFFE; U+2010/U+2011 are hyphens too,
 # and so is a drawn soft hyphen (see clean_word).
 _HYPHEN_LIKE = {SOFT_HYPHEN: "-", "\ufffe": "-", "\u2010": "-", "\u2011": "-"}
