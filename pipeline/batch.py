@@ -10,7 +10,6 @@ replaced only at the very end, in input order, so they are identical for any wor
 from __future__ import annotations
 
 import glob
-import hashlib
 import json
 import os
 import re
@@ -28,7 +27,7 @@ from typing import Any, Literal
 from .errors import CasebookError, IngestError, UsageError
 from .executors import DaskExecutor, Executor, Outcome, SequentialExecutor, WorkerPool
 from .ingest import PDF_SUFFIXES, SUPPORTED_SUFFIXES, decode_text, read_bytes, sha256_of
-from .outputs import write_atomic, write_json_atomic
+from .outputs import write_atomic, write_json_atomic, write_line_chunks_atomic
 from .records import SCHEMA_VERSION, CaseRecord
 
 CACHE_DIR = "cache"
@@ -402,31 +401,6 @@ def _remove_stale_temp_files(folder: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def _write_lines_streaming(path: Path, chunks: Iterable[list[str]]) -> tuple[int, str]:
-    """Atomically write lines without holding the whole file: temp file, fsync, rename.
-
-    Returns the number of lines and the file's sha256. (outputs.write_atomic needs the
-    whole content in memory; a national archive's records.jsonl should not.)
-    """
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    digest = hashlib.sha256()
-    count = 0
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            for lines in chunks:
-                data = "".join(line + "\n" for line in lines).encode("utf-8")
-                digest.update(data)
-                stream.write(data)
-                count += len(lines)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    return count, digest.hexdigest()
-
-
 class _OutputLock:
     """An exclusive lock on the output folder: two runs must not prune each other's cache."""
 
@@ -665,7 +639,7 @@ class Batch:
                     yield corrections.apply_lines(cached.lines) if corrections else cached.lines
 
         try:
-            count, digest = _write_lines_streaming(self.out_dir / RECORDS_FILE, record_lines())
+            count, digest = write_line_chunks_atomic(self.out_dir / RECORDS_FILE, record_lines())
         except OSError as exc:
             raise CasebookError(
                 f"{self.out_dir / RECORDS_FILE}: cannot write: {exc.strerror or exc}"
