@@ -274,11 +274,6 @@ def test_a_file_deleted_after_discovery_becomes_an_error(tmp_path: Path) -> None
     assert results[1].error == f"{tmp_path / 'r1.txt'}: file not found"
 
 
-@pytest.mark.xfail(
-    reason="pipeline/pdf/backends.py reads PDFium's last error, which is stale after an "
-    "earlier document failed in the same worker process",
-    strict=False,
-)
 def test_pdf_errors_do_not_leak_between_documents(tmp_path: Path) -> None:
     """A worker reads many PDFs: one document's failure must not colour the next one's."""
     from pipeline.errors import IngestError

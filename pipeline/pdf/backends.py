@@ -102,12 +102,13 @@ def open_document(path: Path) -> pdfium.PdfDocument:
         doc = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
-        if code == pdfium_c.FPDF_ERR_PASSWORD or (
-            code != pdfium_c.FPDF_ERR_SECURITY and b"/Encrypt" in tail
-        ):
-            msg = "PDF is encrypted (password-protected) and cannot be read"
-        elif code == pdfium_c.FPDF_ERR_SECURITY:
+        # PDFium's last-error code can be left over from an earlier document in the same
+        # process, so encryption is believed only when the file has an /Encrypt entry.
+        encrypted = b"/Encrypt" in tail or b"/Encrypt" in path.read_bytes()
+        if encrypted and code == pdfium_c.FPDF_ERR_SECURITY:
             msg = "PDF uses an unsupported security handler and cannot be read"
+        elif encrypted:
+            msg = "PDF is encrypted (password-protected) and cannot be read"
         elif _pdfminer_page_count(path) == 0:
             msg = "PDF has no pages"  # PDFium refuses a well-formed file with an empty page tree
         else:
@@ -119,7 +120,7 @@ def open_document(path: Path) -> pdfium.PdfDocument:
     # reliable sign that the file was cut short, so reject it rather than read half a document.
     if b"%%EOF" not in tail:
         doc.close()
-        raise IngestError("PDF is truncated or corrupted (no %%EOF end marker)", path=where)
+        raise IngestError("PDF is truncated or corrupted (no %EOF end marker)", path=where)
     if len(doc) == 0:
         doc.close()
         raise IngestError("PDF has no pages", path=where)
