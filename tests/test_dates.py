@@ -10,29 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.dates import DateHit, find_dates
+from tests.casetables import load_cases
 
 ROOT = Path(__file__).resolve().parents[1]
-CASES = Path(__file__).resolve().parent / "data" / "dates_cases.tsv"
 SAMPLE_NAME = "exempel_storstadsregioner.txt"
 KINDS = ("date", "period", "season", "quarter")
 
 
-def unescape(phrase: str) -> str:
-    phrase = phrase.replace("\\n", "\n")
-    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), phrase)
 
 
-def load_cases() -> list[tuple[str, str]]:
-    rows = []
-    for line in CASES.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#") or line == "phrase\texpected":
-            continue
-        phrase, expected = line.split("\t")
-        rows.append((unescape(phrase), expected))
-    return rows
-
-
-TABLE = load_cases()
+TABLE = load_cases("dates_cases.tsv")
 
 
 def test_table_is_big_and_covers_negatives() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.figures import FigureHit, find_figures
+from tests.casetables import load_cases
 
 ROOT = Path(__file__).resolve().parents[1]
-CASES = Path(__file__).resolve().parent / "data" / "figures_cases.tsv"
 SAMPLE_NAME = "exempel_storstadsregioner.txt"
 
 
@@ -26,10 +25,6 @@ def sample_path() -> Path:
     pytest.skip("sample document not found")
     raise AssertionError  # unreachable: skip raises
 
-
-def unescape(phrase: str) -> str:
-    phrase = phrase.replace("\\n", "\n")
-    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), phrase)
 
 
 @dataclass(frozen=True)
@@ -56,18 +51,8 @@ def parse_expected(spec: str) -> list[Expected]:
     return hits
 
 
-def load_cases() -> list[tuple[str, str]]:
-    rows = []
-    lines = CASES.read_text(encoding="utf-8").splitlines()
-    for line in lines:
-        if not line.strip() or line.startswith("#") or line == "phrase\texpected":
-            continue
-        phrase, expected = line.split("\t")
-        rows.append((unescape(phrase), expected))
-    return rows
 
-
-TABLE = load_cases()
+TABLE = load_cases("figures_cases.tsv")
 
 
 def test_table_is_big_and_covers_negatives() -> None:
