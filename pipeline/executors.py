@@ -100,9 +100,9 @@ class SequentialExecutor:
         self._queue.clear()
 
 
-def _worker_main(conn: Connection, task: Task, initializer: Callable[[], None] | None) -> None:
-    """Body of one pool worker: initialise once, then run jobs until told to stop."""
-    # Ctrl-C goes to the whole process group; the parent decides, workers just get killed.
+def _start_child(conn: Connection, initializer: Callable[[], None] | None) -> bool:
+    """Set up a child process and run the initializer; tell the parent "ready" or why not."""
+    # Ctrl-C goes to the whole process group; the parent decides, children just get killed.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Anything a library prints must not end up in a JSONL stream on the parent's stdout.
     with contextlib.suppress(OSError):
@@ -115,6 +115,13 @@ def _worker_main(conn: Connection, task: Task, initializer: Callable[[], None] |
     except BaseException as exc:
         with contextlib.suppress(OSError, ValueError):
             conn.send(("init_error", describe_exception(exc)))
+        return False
+    return True
+
+
+def _worker_main(conn: Connection, task: Task, initializer: Callable[[], None] | None) -> None:
+    """Body of one pool worker: initialise once, then run jobs until told to stop."""
+    if not _start_child(conn, initializer):
         return
     while True:
         try:
@@ -176,19 +183,10 @@ def _zygote_main(conn: Connection, task: Task, initializer: Callable[[], None] |
     """
     from multiprocessing.reduction import recv_handle
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with contextlib.suppress(OSError):
-        os.dup2(2, 1)  # as in _worker_main: keep stdout free for the parent's JSONL
     # Forked children must not inherit half a BLAS thread pool; nothing here needs one.
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
-    try:
-        if initializer is not None:
-            initializer()
-        conn.send(("ready", None))
-    except BaseException as exc:
-        with contextlib.suppress(OSError, ValueError):
-            conn.send(("init_error", describe_exception(exc)))
+    if not _start_child(conn, initializer):
         return
     children: set[int] = set()
     try:
