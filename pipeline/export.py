@@ -22,11 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from .errors import CasebookError
 from .outputs import write_atomic
-from .records import CaseRecord, Mention, record_schema_text
+from .records import CaseRecord, Mention, read_records, record_schema_text
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "case-record.schema.json"
 
@@ -181,26 +179,7 @@ def records_path(run_dir: Path) -> Path:
 
 def load_records(run_dir: str | Path) -> list[CaseRecord]:
     """The validated records of a run; a bad line raises ExportError naming the line."""
-    path = records_path(Path(run_dir))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExportError(f"cannot read records: {exc}", path=str(path)) from None
-    records = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            records.append(CaseRecord.model_validate_json(line))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"]) or "line"
-            if first["type"] == "json_invalid":
-                message = f"line {number} is not valid JSON"
-            else:
-                message = f"line {number} breaks the record contract at {where}: {first['msg']}"
-            raise ExportError(message, path=str(path)) from None
-    return records
+    return read_records(records_path(Path(run_dir)), ExportError)
 
 
 # --------------------------------------------------------------------------- the tables

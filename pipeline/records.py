@@ -7,9 +7,12 @@ mention's offsets against the document's clean text.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+
+from .errors import CasebookError, RecordError
 
 SCHEMA_VERSION = "2"
 # The value fields of a record, in record order (every other module takes them from here).
@@ -182,3 +185,28 @@ def record_json_schema() -> dict[str, Any]:
 def record_schema_text() -> str:
     """The JSON Schema as committed under schema/: sorted keys, 2-space indent, newline."""
     return json.dumps(record_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def read_records(path: Path, error: type[CasebookError] = RecordError) -> list[CaseRecord]:
+    """The records of a records.jsonl file; problems raise `error` naming the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error("no records.jsonl here (not a casebook run folder?)", path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"cannot read records: {exc}", path=str(path)) from None
+    records: list[CaseRecord] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(CaseRecord.model_validate_json(line))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            if first["type"] == "json_invalid":
+                message = f"line {number} is not valid JSON"
+            else:
+                where = ".".join(str(part) for part in first["loc"]) or "record"
+                message = f"line {number} breaks the record contract at {where}: {first['msg']}"
+            raise error(message, path=str(path)) from None
+    return records

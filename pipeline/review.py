@@ -21,8 +21,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from .corrections import (
     FIELDS,
     SINGLE_MENTION_FIELDS,
@@ -37,7 +35,7 @@ from .corrections import (
 from .errors import CasebookError, UsageError
 from .ingest import SourceDocument, read_bytes, sha256_of
 from .outputs import write_atomic
-from .records import CaseRecord, DocumentRef
+from .records import CaseRecord, DocumentRef, read_records
 
 RECORDS_FILE = "records.jsonl"
 MANIFEST_FILE = "manifest.json"
@@ -80,24 +78,8 @@ class Run:
 
 
 def load_records(path: Path) -> list[CaseRecord]:
-    """The records of a records.jsonl file; one-line errors naming the file and line."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise UsageError("no records.jsonl here (not a casebook run folder?)", str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read records: {exc}", str(path)) from None
-    records: list[CaseRecord] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            records.append(CaseRecord.model_validate_json(line))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(part) for part in first["loc"]) or "record"
-            raise UsageError(f"line {number}: {where}: {first['msg']}", str(path)) from None
-    return records
+    """The records of a records.jsonl file; one-line usage errors naming the file and line."""
+    return read_records(path, UsageError)
 
 
 def load_run(run_dir: str | Path) -> Run:
