@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import IngestError
-from .textclean import LineRef, PageSpan, SourceLine, join_lines
+from .textclean import LineRef, PageSpan, SourceLine, join_lines, rejoin_hyphenated
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 PDF_SUFFIXES = frozenset({".pdf"})
@@ -17,7 +16,6 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
 # Share of control characters / NUL bytes above which a "text" file is really binary.
 _BINARY_CONTROL_SHARE = 0.1
 _BINARY_NUL_SHARE = 0.01
-_HYPHENATED_BREAK = re.compile(r"[^\W\d_]-\n\s*[a-zåäöéü]")
 
 
 @dataclass
@@ -167,9 +165,7 @@ def ingest_pdf(
             new_block = previous_block is not None and line.block != previous_block
             gap = previous_bottom is not None and line.top - previous_bottom > 0.9 * height
             # A word hyphenated across a column or box break continues the paragraph.
-            continues = bool(lines) and bool(
-                _HYPHENATED_BREAK.search(lines[-1].text + "\n" + line.text)
-            )
+            continues = bool(lines) and rejoin_hyphenated(lines[-1].text, line.text) is not None
             if (new_block or gap) and lines and lines[-1].text and not continues:
                 lines.append(SourceLine("", page.number, None, "blank"))
             lines.append(

@@ -71,7 +71,7 @@ def clean_line(text: str) -> str:
     return text.rstrip()
 
 
-def _rejoin(current: str, following: str) -> tuple[str, str] | None:
+def rejoin_hyphenated(current: str, following: str) -> tuple[str, str] | None:
     """Join a line ending in a hyphen with the next line's first word, or None to keep both."""
     match = _HYPHEN_END.search(current)
     if not match or current.endswith("--"):
@@ -106,7 +106,7 @@ def join_lines(lines: list[SourceLine]) -> tuple[str, list[PageSpan], list[LineR
         line = cleaned[i]
         text = line.text
         while i + 1 < len(cleaned) and cleaned[i + 1].text.strip():
-            joined = _rejoin(text, cleaned[i + 1].text)
+            joined = rejoin_hyphenated(text, cleaned[i + 1].text)
             if joined is None:
                 break
             text, rest = joined
