@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -38,6 +39,48 @@ if not Span.has_extension("cb"):
     # Keyed by offsets, label and kb_id: spaCy's own span extension storage is keyed by the
     # offsets only, so a fund and a theme over the same word would share one payload.
     Span.set_extension("cb", getter=_get_payload, setter=_set_payload)
+
+# -- per-Doc views shared by the components ---------------------------------------------------
+# Computed once per Doc and kept in doc.user_data: `doc.text` rebuilds the whole string on
+# every access, and a Token object is created on every `doc[i]` or iteration step, which is
+# what made per-token Python loops cost more than the tokenizer itself.
+
+
+def _cached(doc: Doc, name: str, compute: Any) -> Any:
+    key = ("casebook-view", name)
+    value = doc.user_data.get(key)
+    if value is None:
+        value = doc.user_data[key] = compute()
+    return value
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text (built once)."""
+    return _cached(doc, "text", lambda: doc.text)
+
+
+def token_texts(doc: Doc) -> list[str]:
+    return _cached(doc, "texts", lambda: [token.text for token in doc])
+
+
+def token_lowers(doc: Doc) -> list[str]:
+    return _cached(doc, "lowers", lambda: [text.lower() for text in token_texts(doc)])
+
+
+def token_starts(doc: Doc) -> list[int]:
+    """Character offset of each token (token.idx)."""
+    return _cached(doc, "starts", lambda: [token.idx for token in doc])
+
+
+def token_lemmas(doc: Doc) -> list[str]:
+    """Lower-cased lookup lemmas; valid once the lemmatizer has run (it runs first)."""
+    return _cached(doc, "lemmas", lambda: [token.lemma_.lower() for token in doc])
+
+
+def token_index_at(doc: Doc, char: int) -> int:
+    """Index of the token containing (or, in whitespace, following) character `char`."""
+    return max(bisect_right(token_starts(doc), char) - 1, 0)
+
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
 SENTENCE_END = frozenset({".", "!", "?", ";"})
