@@ -413,15 +413,27 @@ def find_dates(text: str) -> list[DateHit]:
     n = len(tokens)
     # Every date names a year within a few tokens of its start ("27 juni till 14 september
     # 2023"): knowing where the next year is lets long stretches without one be skipped.
+    years = [
+        index
+        for index, token in enumerate(tokens)
+        if token.kind == "num" and len(token.text) == 4 and token.text[:2] in ("19", "20")
+    ]
     next_year = [n] * (n + 1)
+    following = n
     for index in range(n - 1, -1, -1):
-        next_year[index] = index if _year(tokens, index) is not None else next_year[index + 1]
+        if years and years[-1] == index:
+            following = years.pop()
+        next_year[index] = following
     hits: list[DateHit] = []
     i = 0
     while i < n:
+        if next_year[i] - i > _YEAR_WINDOW:
+            if next_year[i] == n:
+                break
+            i = next_year[i] - _YEAR_WINDOW  # nothing before that is near a year
+            continue
         token = tokens[i]
-        near = next_year[i] - i <= _YEAR_WINDOW
-        found = _date_at(text, tokens, i) if near and token.kind in ("num", "word") else None
+        found = _date_at(text, tokens, i) if token.kind in ("num", "word") else None
         if found is None:
             i += 1
             continue

@@ -642,13 +642,25 @@ def _could_start(tokens: Sequence[Token], i: int, lex: Lexicon) -> bool:
         )
     if token.kind == "other":
         return token.text in SIGNS or token.low in lex.prefix_currencies.firsts
+    if lex is not lexicon():
+        return _word_starts(token.low, lex)
+    return _word_could_start(token.low)
+
+
+def _word_starts(low: str, lex: Lexicon) -> bool:
     return (
-        token.low in ("mellan", "från")
-        or "-" in token.low  # "tre-fyra"
-        or token.low in number_words()
-        or token.low in lex.prefix_currencies.firsts
-        or word_number(token.low) is not None
+        low in ("mellan", "från")
+        or "-" in low  # "tre-fyra"
+        or low in number_words()
+        or low in lex.prefix_currencies.firsts
+        or word_number(low) is not None
     )
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_could_start(low: str) -> bool:
+    # Cached per word: spelling out a number ("tjugofem") is tried on every word of the text.
+    return _word_starts(low, lexicon())
 
 
 def _hit(

@@ -119,8 +119,19 @@ class NumberWord:
 
 
 _WORD_TYPES = frozenset(
-    {"digit", "teen", "ten", "hundred", "thousand", "scale", "scale_abbr", "fraction",
-     "half_of", "half", "pair"}
+    {
+        "digit",
+        "teen",
+        "ten",
+        "hundred",
+        "thousand",
+        "scale",
+        "scale_abbr",
+        "fraction",
+        "half_of",
+        "half",
+        "pair",
+    }
 )
 
 
@@ -151,38 +162,42 @@ class Token:
     gap: str  # the whitespace between the previous token and this one ("" = glued)
 
 
-# One alternation, no nested quantifiers over the same characters: linear time. Every
-# character falls in exactly one piece, so offsets are running sums of piece lengths.
-# A word may hold inner hyphens/colons/apostrophes ("EU-länder", "EU:s", "c:a") and end in
-# digits ("km2", "PO2", "år3"), so glued footnote digits never look like a number.
-_PIECE_RE = re.compile(
-    r"[0-9]+|[^\W\d_]+(?:[-:'’][^\W\d_]+)*[0-9]*|\s+|.",
-    re.DOTALL,
+# One token per match: the whitespace before it, then exactly one of digits, a word or one
+# other character. No nested quantifiers over the same characters: linear time. A word may
+# hold inner hyphens/colons/apostrophes ("EU-länder", "EU:s", "c:a") and end in digits ("km2",
+# "PO2", "år3"), so glued footnote digits never look like a number. Whitespace is never a
+# token, so trailing whitespace matches nothing.
+_TOKEN_RE = re.compile(
+    r"(\s*)(?:([0-9]+)|([^\W\d_]+(?:[-:'’][^\W\d_]+)*[0-9]*)|(\S))",
 )
-_WORD_START = re.compile(r"[^\W\d_]")
 
 
 def tokenize(text: str) -> list[Token]:
+    """The grammar's tokens of `text`; the same text (figures, then dates) is read once."""
+    if text is _last_tokenized[0]:
+        return _last_tokenized[1]
     tokens: list[Token] = []
     append = tokens.append
     position = 0
-    gap = ""
-    for piece in _PIECE_RE.findall(text):
-        end = position + len(piece)
-        first = piece[0]
-        if first.isspace():
-            gap = piece
+    for gap, digits, word, other in _TOKEN_RE.findall(text):
+        position += len(gap)
+        if digits:
+            piece, kind = digits, "num"
+        elif word:
+            piece, kind = word, "word"
         else:
-            if "0" <= first <= "9":
-                kind = "num"
-            elif len(piece) > 1 or _WORD_START.match(first):
-                kind = "word"
-            else:
-                kind = "other"
-            append(Token(kind, position, end, piece, piece.lower(), gap))
-            gap = ""
+            piece, kind = other, "other"
+        end = position + len(piece)
+        append(Token(kind, position, end, piece, piece.lower(), gap))
         position = end
+    _last_tokenized[:] = [text, tokens]
     return tokens
+
+
+# The last text tokenized and its tokens: the figure and date components read the same Doc
+# text one after the other. Identity, not equality, so the check costs nothing; callers
+# never mutate the returned list (see Token).
+_last_tokenized: list = [None, []]
 
 
 def glued(tokens: Sequence[Token], i: int) -> bool:
@@ -231,8 +246,11 @@ def _segment(parts: Sequence[tuple[int, str]], p: int) -> tuple[int | None, int]
     """Read a value below 1000 ([N]hundra + teen | ten [digit] | digit) from parts[p:]."""
     value = 0
     found = False
-    if p + 1 < len(parts) and parts[p][1] == "digit" and parts[p][0] > 0 and parts[p + 1][1] == (
-        "hundred"
+    if (
+        p + 1 < len(parts)
+        and parts[p][1] == "digit"
+        and parts[p][0] > 0
+        and parts[p + 1][1] == ("hundred")
     ):
         value, p, found = parts[p][0] * 100, p + 2, True
     elif p < len(parts) and parts[p][1] == "hundred":
@@ -348,9 +366,7 @@ def _read_digits(tokens: Sequence[Token], i: int, after_dash: bool) -> NumberRea
                 and tokens[k + 1].kind == "num"
                 and len(tokens[k + 1].text) == 3
                 and tokens[k + 1].gap == ""
-                and not (
-                    k + 2 < n and tokens[k + 2].gap == "" and tokens[k + 2].kind == "num"
-                )
+                and not (k + 2 < n and tokens[k + 2].gap == "" and tokens[k + 2].kind == "num")
             ):
                 separator, digits, k, grouped = ".", digits + tokens[k + 1].text, k + 2, True
                 continue
@@ -388,8 +404,12 @@ def _read_digits(tokens: Sequence[Token], i: int, after_dash: bool) -> NumberRea
         return None
     value = Decimal(digits + ("." + fraction if fraction else "")) * sign
     year_like = (
-        sign == 1 and not grouped and not fraction and len(digits) == 4
-        and 1900 <= int(digits) <= 2099 and not approximate
+        sign == 1
+        and not grouped
+        and not fraction
+        and len(digits) == 4
+        and 1900 <= int(digits) <= 2099
+        and not approximate
     )
     return NumberRead(value, i, k, False, False, approximate, year_like, glued_word)
 
@@ -455,8 +475,11 @@ def read_scale(tokens: Sequence[Token], j: int) -> tuple[Decimal | None, int]:
     if entry.type == "thousand" and tokens[j].low != "tusen":
         return None, j  # "ettusen" is a number, not a scale
     k = j + 1
-    if entry.type == "scale_abbr" and k < len(tokens) and tokens[k].text == "." and (
-        tokens[k].gap == ""
+    if (
+        entry.type == "scale_abbr"
+        and k < len(tokens)
+        and tokens[k].text == "."
+        and (tokens[k].gap == "")
     ):
         k += 1  # "milj.", "mdr."
     return entry.value, k

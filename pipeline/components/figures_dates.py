@@ -6,32 +6,39 @@ The grammar works on characters because Swedish numbers span tokens ("4 000" is 
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import fields
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..dates import find_dates
-from ..figures import find_figures
-from .common import add_span
+from ..dates import DateHit, find_dates
+from ..figures import FigureHit, find_figures
+from .common import add_span, doc_text
+
+
+def _payload(hit: FigureHit | DateHit) -> dict[str, Any]:
+    """A hit's fields but its offsets (all plain values: no deep copy as asdict makes)."""
+    return {
+        field.name: getattr(hit, field.name)
+        for field in fields(hit)
+        if field.name not in ("start", "end")
+    }
 
 
 class FigureRecognizer:
     def __call__(self, doc: Doc) -> Doc:
-        for hit in find_figures(doc.text):
-            payload = asdict(hit)
-            payload.pop("start"), payload.pop("end")
+        for hit in find_figures(doc_text(doc)):
+            payload = _payload(hit)
             # The two figures of a range share their span; the kb_id keeps their payloads apart.
-            add_span(doc, "figures", hit.start, hit.end, hit.kind, hit.range_part or "",
-                     **payload)
+            add_span(doc, "figures", hit.start, hit.end, hit.kind, hit.range_part or "", **payload)
         return doc
 
 
 class DateRecognizer:
     def __call__(self, doc: Doc) -> Doc:
-        for hit in find_dates(doc.text):
-            payload = asdict(hit)
-            payload.pop("start"), payload.pop("end")
+        for hit in find_dates(doc_text(doc)):
+            payload = _payload(hit)
             add_span(doc, "dates", hit.start, hit.end, hit.value, **payload)
         return doc
 
