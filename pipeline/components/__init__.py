@@ -1,5 +1,13 @@
 """casebook's spaCy components; importing this package registers their factories."""
 
-from . import figures_dates, funds, organisations, places, priorities, projects
+from . import figures_dates, funds, lemmatizer, organisations, places, priorities, projects
 
-__all__ = ["figures_dates", "funds", "organisations", "places", "priorities", "projects"]
+__all__ = [
+    "figures_dates",
+    "funds",
+    "lemmatizer",
+    "organisations",
+    "places",
+    "priorities",
+    "projects",
+]
