@@ -30,7 +30,7 @@ from spacy.util import filter_spans
 
 from ..data import MODELS_DIR, load_tsv
 from ..gazetteer import GAZETTEER_DIR, Gazetteer, load_gazetteer
-from .common import add_span, is_sentence_start, spans_of
+from .common import add_span, doc_text, is_sentence_start, spans_of, token_index_at
 
 RESIDENT_ENDINGS = ("bo", "bon", "bons", "bor", "borna", "bornas")
 LIST_JOINERS = frozenset({",", "och", "samt", "eller", "/", "&", "–", "—"})
@@ -176,7 +176,7 @@ class PlaceRecognizer:
             return False  # an upper-case heading: every word is capitalised
         return (
             _is_capitalised(following)
-            and span.doc.text[span.end_char : following.idx] == " "
+            and doc_text(span.doc)[span.end_char : following.idx] == " "
             and not is_sentence_start(following)
         )
 
@@ -283,7 +283,10 @@ class PlaceRecognizer:
         A pair is a list of places: each part that is a municipality or county name counts
         when at least one part is a name that needs no evidence.
         """
-        for token in doc:
+        # Only tokens holding a dash can be pairs: find those in the text, not token by token.
+        text = doc_text(doc)
+        indices = sorted({token_index_at(doc, m.start()) for m in DASHES.finditer(text)})
+        for token in (doc[index] for index in indices):
             parts = DASHES.split(token.text)
             if (
                 token.i in matched
