@@ -47,7 +47,7 @@ def extract_entities(text: str, sections: list[Section]) -> list[list[dict[str, 
 
     Offsets in the returned dicts are offsets into `text` (the document's clean text).
     """
-    from .components.common import SPAN_KEYS
+    from .components.common import SPAN_KEYS, payload_of
 
     nlp = load_nlp()
     pieces: list[tuple[int, int, int]] = []
@@ -59,7 +59,7 @@ def extract_entities(text: str, sections: list[Section]) -> list[list[dict[str, 
     for (index, offset, _), doc in zip(pieces, docs, strict=True):
         for field, key in SPAN_KEYS.items():
             for span in doc.spans.get(key, []):
-                payload = dict(span._.cb or {})
+                payload = dict(payload_of(span) or {})
                 start = offset + payload.pop("start", span.start_char)
                 end = offset + payload.pop("end", span.end_char)
                 results[index].append(

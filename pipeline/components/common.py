@@ -26,7 +26,8 @@ def _payload_key(span: Span) -> tuple[str, int, int, str, str]:
     return ("casebook", span.start_char, span.end_char, span.label_, span.kb_id_)
 
 
-def _get_payload(span: Span) -> dict[str, Any] | None:
+def payload_of(span: Span) -> dict[str, Any] | None:
+    """The payload of a casebook span (`span._.cb`, read without an Underscore object)."""
     return span.doc.user_data.get(_payload_key(span))
 
 
@@ -38,7 +39,7 @@ if not Span.has_extension("cb"):
     # Payload of a casebook span: canonical value, code, exact char offsets, extra fields.
     # Keyed by offsets, label and kb_id: spaCy's own span extension storage is keyed by the
     # offsets only, so a fund and a theme over the same word would share one payload.
-    Span.set_extension("cb", getter=_get_payload, setter=_set_payload)
+    Span.set_extension("cb", getter=payload_of, setter=_set_payload)
 
 # -- per-Doc views shared by the components ---------------------------------------------------
 # Computed once per Doc and kept in doc.user_data: `doc.text` rebuilds the whole string on
@@ -108,8 +109,12 @@ def add_span(
     span = doc.char_span(start_char, end_char, label=label, kb_id=kb_id, alignment_mode="expand")
     if span is None:
         return None
-    span._.cb = {"start": start_char, "end": end_char, **payload}
-    group = doc.spans.setdefault(SPAN_KEYS[field], [])
+    # What `span._.cb = …` stores, without building an Underscore object per span.
+    key = ("casebook", span.start_char, span.end_char, label, kb_id)
+    doc.user_data[key] = {"start": start_char, "end": end_char, **payload}
+    group = doc.spans.get(SPAN_KEYS[field])
+    if group is None:
+        group = doc.spans.setdefault(SPAN_KEYS[field], [])
     group.append(span)
     return span
 
