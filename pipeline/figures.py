@@ -893,12 +893,23 @@ def find_figures(text: str) -> list[FigureHit]:
     i = 0
     floor = 0  # tokens before it belong to an earlier figure (no shared qualifiers)
     antecedent: _Antecedent | None = None  # the latest counted quantity ("… 29 av dem")
-    while i < len(tokens):
-        found = (
-            _figure_at(text, tokens, i, floor, lex, antecedent)
-            if _could_start(tokens, i, lex)
-            else None
+    # Where a figure could begin, decided once per token (it depends on the tokens only).
+    starts = [
+        index
+        for index, token in enumerate(tokens)
+        if (
+            _word_could_start(token.low)
+            if token.kind == "word"
+            else _could_start(tokens, index, lex)
         )
+    ]
+    next_start = 0
+    while next_start < len(starts):
+        if starts[next_start] < i:
+            next_start += 1
+            continue
+        i = starts[next_start]
+        found = _figure_at(text, tokens, i, floor, lex, antecedent)
         if found is None:
             i += 1
             continue
