@@ -9,6 +9,7 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.errors import PatternError
 from pipeline.nlp import load_nlp
 
 CORPORA = Path(__file__).resolve().parents[1] / "corpora"
@@ -77,3 +78,21 @@ def test_existing_lemmas_are_kept_unless_overwrite(ours) -> None:
 @given(st.text(alphabet=st.sampled_from(list("abcåäöABCÅÄÖ éèü-.,:;0123456789\n\t")), max_size=80))
 def test_same_lemmas_on_random_text(reference, ours, text: str) -> None:
     assert lemmas(ours, text) == lemmas(reference, text)
+
+
+def test_overwrite_replaces_existing_lemmas(reference) -> None:
+    nlp = spacy.blank("sv")
+    nlp.add_pipe("casebook_lemmatizer_v1", config={"overwrite": True})
+    nlp.initialize()
+    doc = nlp.make_doc("kommunerna")
+    doc[0].lemma_ = "egen"
+    assert (
+        nlp.get_pipe("casebook_lemmatizer_v1")(doc)[0].lemma_ == lemmas(reference, "kommunerna")[0]
+    )
+
+
+def test_an_uninitialised_lemmatizer_says_so() -> None:
+    nlp = spacy.blank("sv")
+    nlp.add_pipe("casebook_lemmatizer_v1")
+    with pytest.raises(PatternError, match="not loaded"):
+        nlp("kommunerna")

@@ -209,7 +209,7 @@ _LEXICONS: dict[int, Lexicon] = {}
 def lexicon(nlp: Any) -> Lexicon:
     """The lexicon of the pipeline's lookup lemmatizer (empty if there is none yet)."""
     try:
-        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        table = nlp.get_pipe("lemmatizer").table
     except (KeyError, AttributeError):
         return Lexicon()
     key = id(table)
