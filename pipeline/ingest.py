@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
 # Share of control characters / NUL bytes above which a "text" file is really binary.
 _BINARY_CONTROL_SHARE = 0.1
+# Control characters other than the layout ones (\t \n \f \r) are binary evidence.
+_BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _BINARY_NUL_SHARE = 0.01
 
 
@@ -118,7 +121,7 @@ def decode_text(data: bytes, path: str) -> tuple[str, list[str]]:
 def _check_not_binary(text: str, path: str) -> None:
     if not text:
         return
-    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = len(_BINARY_CONTROLS.findall(text, 0, 20000))
     if controls > len(text[:20000]) * _BINARY_CONTROL_SHARE:
         raise IngestError("binary data, not a text file", path=path)
 

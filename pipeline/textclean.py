@@ -73,6 +73,8 @@ def clean_line(text: str) -> str:
 
 def rejoin_hyphenated(current: str, following: str) -> tuple[str, str] | None:
     """Join a line ending in a hyphen with the next line's first word, or None to keep both."""
+    if not current.endswith("-"):  # most lines: no regex needed
+        return None
     match = _HYPHEN_END.search(current)
     if not match or current.endswith("--"):
         return None
