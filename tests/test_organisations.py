@@ -241,3 +241,41 @@ def test_listed_name_continues_over_an_area(text, expected):
 )
 def test_compound_with_a_common_organisation_head(text, expected):
     assert [(org.name, org.kind) for org in record(text).organisations] == expected
+
+
+def test_word_flag_marks_each_word_once_and_equal_tests_share_a_flag():
+    import pickle
+
+    import spacy
+
+    from pipeline.components.organisations import WordTest, flagged, word_flag
+
+    nlp = spacy.blank("sv")
+    test = WordTest(frozenset({"ägs"}), ("bolaget",))
+    flag = word_flag(nlp.vocab, test)
+    assert word_flag(nlp.vocab, WordTest(frozenset({"ägs"}), ("bolaget",))) == flag
+    assert word_flag(nlp.vocab, WordTest(suffixes=("verket",))) != flag
+    assert pickle.loads(pickle.dumps(test)) == test
+    # Words first seen after the flag was registered are flagged too, in any case.
+    doc = nlp.make_doc("Det ägs av Xyzbolaget och BOLAGET, inte av bolagets ägare.")
+    assert [doc[i].text for i in flagged(doc, flag)] == ["ägs", "Xyzbolaget", "BOLAGET"]
+    assert flagged(nlp.make_doc(""), flag) == []
+
+
+def test_structural_matches_from_windows_equal_the_whole_doc_matches():
+    # The structural Matcher runs only around prefix words and legal forms; it must find
+    # the same matches, in the same order, as over the whole Doc.
+    from pipeline.components.organisations import flagged
+    from pipeline.nlp import load_nlp
+
+    nlp = load_nlp()
+    recognizer = nlp.get_pipe("casebook_organisations_v2")
+    doc = nlp.make_doc(
+        "Länsstyrelsen i Skåne län och Sandvik AB samarbetar med Högskolan Väst AB. "
+        "Gröna Hus ekonomisk förening, Länsstyrelsens Stöd Kontor HB och Nya Bygg KB deltar, "
+        "liksom Högskolan I Gävle och länsstyrelsen i Dalarnas län."
+    )
+    cues = [doc[i] for i in flagged(doc, recognizer.cue_flag)]
+    whole = recognizer.structural(doc)
+    assert len(whole) >= 6
+    assert recognizer._structural(doc, cues) == whole

@@ -24,19 +24,26 @@ generic bodies ("Kommunstyrelsen", "regeringen") are never names.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy
+from spacy.attrs import FLAG19
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
+from spacy.vocab import Vocab
 
 from ..data import MODELS_DIR, load_tsv
 from ..gazetteer import GAZETTEER_DIR, load_gazetteer
 from .common import Lexicon, add_span, is_sentence_start, lexicon
 
 CAPITALISED = {"TEXT": {"REGEX": r"^[A-ZÅÄÖÉÜ][\w\-&]*$"}}
+# The same test in Python, as the Matcher applies a REGEX (re.search on the token text).
+_CAPITALISED_TEXT = re.compile(CAPITALISED["TEXT"]["REGEX"])
 NAME_JOINERS = frozenset({"och", "&"})
 MAX_NAME_TOKENS = 6
 MUNICIPAL = frozenset({"kommun", "kommuns", "stad", "stads"})
@@ -67,6 +74,44 @@ def _genitive(form: str) -> str:
     if form.isupper():
         return form + ":s"
     return form if form[-1] in "sxz" else form + "s"
+
+
+@dataclass(frozen=True)
+class WordTest:
+    """A test of a word's lower-case form: one of `words`, or ending in one of `suffixes`,
+    or starting with one of `prefixes`.
+
+    Registered as a lexeme flag (word_flag), it runs once per distinct word in the vocab,
+    not once per token; a frozen dataclass, so it pickles with the vocab and equal tests
+    share one flag.
+    """
+
+    words: frozenset[str] = frozenset()
+    suffixes: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+
+    def __call__(self, text: str) -> bool:
+        lower = text.lower()  # as spaCy's LOWER attribute
+        return (
+            lower in self.words or lower.endswith(self.suffixes) or lower.startswith(self.prefixes)
+        )
+
+
+def word_flag(vocab: Vocab, test: Callable[[str], bool]) -> int:
+    """The lexeme flag bit holding `test` (an equal test already registered is reused)."""
+    for bit, getter in vocab.lex_attr_getters.items():
+        if bit < 64 and getter == test:
+            return bit
+    # FLAG19 … FLAG63 are spaCy's free bits; lower ones belong to (deprecated) built-ins.
+    free = [bit for bit in range(FLAG19, 64) if bit not in vocab.lex_attr_getters]
+    return vocab.add_flag(test, free[0] if free else -1)
+
+
+def flagged(doc: Doc, flag: int) -> list[int]:
+    """Indices of the tokens whose word has the flag (a C loop over the Doc)."""
+    if len(doc) == 0:
+        return []
+    return numpy.flatnonzero(doc.to_array(flag)).tolist()
 
 
 def _capitalised(token: Token) -> bool:
@@ -146,10 +191,16 @@ class OrganisationRecognizer:
         self.areas = {w.lower() for w in by_cue.get("area", [])}
         self.areas |= {county.short.lower() for county in gazetteer.counties.values()}
         self.areas |= set(gazetteer.informal_areas)
+        self.area_starts = self.areas | {area.split(" ", 1)[0] for area in self.areas}
         self.agents = {w.lower() for w in by_cue.get("agent", [])}
         self.generic = {w.lower() for w in by_cue.get("generic", [])}
+        self.suffixes = self.name_suffixes + self.common_suffixes
         self.kinds: dict[str, str] = {}
         self.structural = Matcher(nlp.vocab)
+        # Every structural match starts at a prefix word or ends in a legal form; the Matcher
+        # runs only on windows around these (its REGEX/"+" patterns are slow on every token).
+        self.prefix_forms: set[str] = set()
+        self.legal_forms: dict[str, list[tuple[str, ...]]] = {}  # first word → whole forms
         for cue, kind in (
             ("prefix", "authority"),
             ("legal_form", "company"),
@@ -157,6 +208,11 @@ class OrganisationRecognizer:
             patterns = []
             for word in by_cue.get(cue, []):
                 words = [{"ORTH": part} for part in word.split()]
+                if cue == "prefix":
+                    self.prefix_forms |= {word, word + "s"}
+                else:
+                    parts = tuple(word.split())
+                    self.legal_forms.setdefault(parts[0], []).append(parts)
                 if cue == "prefix":
                     genitive = [{"ORTH": {"IN": [word, word + "s"]}}]
                     patterns.append(
@@ -172,6 +228,31 @@ class OrganisationRecognizer:
             if patterns:
                 self.structural.add(cue, patterns, greedy="LONGEST")
                 self.kinds[cue] = kind
+        # The words a finder can start from, as one lexeme flag: the suffixes of _typed,
+        # _headed, _located and _suffixed, the agents and the structural triggers. Each
+        # finder re-tests its candidates exactly as before; most tokens are no candidate.
+        self.cue_flag = word_flag(
+            nlp.vocab,
+            WordTest(
+                frozenset(
+                    {
+                        *self.agents,
+                        *(form.lower() for form in self.prefix_forms),
+                        *(first.lower() for first in self.legal_forms),
+                    }
+                ),
+                tuple(
+                    sorted(
+                        {
+                            *self.type_nouns,
+                            *self.heads_or_genitives,
+                            *self.located_heads,
+                            *self.suffixes,
+                        }
+                    )
+                ),
+            ),
+        )
 
     # -- candidate finders ------------------------------------------------------------------
 
@@ -204,6 +285,8 @@ class OrganisationRecognizer:
     def _area_after(self, doc: Doc, end: int) -> int:
         """The end of a listed name continued by an area ("Coompanion Dalarna", "Almi
         Västra Götaland"): one or two capitalised words that together name an area."""
+        if end >= len(doc) or doc[end].lower_ not in self.area_starts:
+            return end  # no area starts here (an area's words are alphabetic: no spaces)
         for length in (2, 1):
             words = doc[end : end + length]
             if (
@@ -235,10 +318,10 @@ class OrganisationRecognizer:
                 break
         return doc[start:end]
 
-    def _typed(self, doc: Doc) -> list[Span]:
+    def _typed(self, doc: Doc, cues: list[Token]) -> list[Span]:
         """ "teknikföretaget ABB", "myndigheten FPA", "bolaget Borås Energi och Miljö"."""
         found = []
-        for token in doc:
+        for token in cues:
             if not token.is_alpha or not token.lower_.endswith(self.type_nouns):
                 continue
             run = self._name_run(doc, token.i + 1)
@@ -246,7 +329,7 @@ class OrganisationRecognizer:
                 found.append(Span(doc, run.start, run.end, label="type_noun"))
         return found
 
-    def _headed(self, doc: Doc, words: Lexicon) -> list[Span]:
+    def _headed(self, doc: Doc, words: Lexicon, cues: list[Token]) -> list[Span]:
         """A capitalised name before an organisation head: "Umeå universitet", "Ljusnarsbergs
         hembygdsförening", "Hälsinglands Museum", "Sveriges lantbruksuniversitet".
 
@@ -255,9 +338,8 @@ class OrganisationRecognizer:
         unless it names a place ("Dalarnas museum").
         """
         found = []
-        for token in doc:
+        for token in cues:
             lower = token.lower_
-            # Cheap test first: this runs on every token.
             if not lower.endswith(self.heads_or_genitives) or not token.is_alpha or token.i == 0:
                 continue
             if lower.endswith("s") and not lower.endswith(self.heads):
@@ -291,7 +373,7 @@ class OrganisationRecognizer:
             found.append(Span(doc, start, token.i + 1, label=f"{KIND_LABEL}{kind}"))
         return found
 
-    def _located(self, doc: Doc, words: Lexicon) -> list[Span]:
+    def _located(self, doc: Doc, words: Lexicon, cues: list[Token]) -> list[Span]:
         """A compound ending in a definite organisation head, placed with "i <Place>":
         "Energikontoret i Mälardalen", "Samordningsförbundet i Kalmar län".
 
@@ -299,7 +381,7 @@ class OrganisationRecognizer:
         local office); at a sentence start an ordinary compound is no name.
         """
         found = []
-        for token in doc:
+        for token in cues:
             lower = token.lower_
             if not lower.endswith(self.located_heads) or not _capitalised(token):
                 continue
@@ -332,7 +414,9 @@ class OrganisationRecognizer:
             found.append(Span(doc, token.i, end, label=f"{KIND_LABEL}{kind}"))
         return found
 
-    def _suffixed(self, doc: Doc, words: Lexicon, introducers: set[int]) -> list[Span]:
+    def _suffixed(
+        self, doc: Doc, words: Lexicon, introducers: set[int], cues: list[Token]
+    ) -> list[Span]:
         """One compound word ending in an organisation noun: "Riksidrottsförbundet",
         "Waxholmsbolaget".
 
@@ -342,8 +426,8 @@ class OrganisationRecognizer:
         a name ("Skogsägarföreningen Södra") is its type, not a name of its own.
         """
         found = []
-        suffixes = self.name_suffixes + self.common_suffixes
-        for token in doc:
+        suffixes = self.suffixes
+        for token in cues:
             lower = token.lower_
             if not (
                 _capitalised(token)
@@ -368,10 +452,10 @@ class OrganisationRecognizer:
             found.append(Span(doc, token.i, token.i + 1, label=label))
         return found
 
-    def _agents(self, doc: Doc) -> list[Span]:
+    def _agents(self, doc: Doc, cues: list[Token]) -> list[Span]:
         """ "ägs av Innovatum", "drivs av Fryshuset": one capitalised word after the agent."""
         found = []
-        for token in doc:
+        for token in cues:
             if token.lower_ not in self.agents or token.i + 2 >= len(doc):
                 continue
             if doc[token.i + 1].lower_ != "av":
@@ -388,10 +472,57 @@ class OrganisationRecognizer:
                 found.append(Span(doc, name.i, name.i + 1, label="agent"))
         return found
 
+    def _structural(self, doc: Doc, cues: list[Token]) -> list[tuple[int, int, int]]:
+        """The structural Matcher's matches ("Länsstyrelsen i Skåne län", "Sandvik AB") as
+        (match_id, start, end), in the order the Matcher gives them for the whole Doc.
+
+        A match starts at a prefix word and runs over "i", capitalised words and "län", or
+        ends in a legal form after capitalised words: the Matcher runs on those windows only.
+        """
+        windows: list[tuple[int, int]] = []
+        for token in cues:
+            text = token.text
+            if text in self.prefix_forms:
+                end = token.i + 1
+                while end < len(doc) and (
+                    doc[end].lower_ in ("i", "län", "läns")
+                    or _CAPITALISED_TEXT.search(doc[end].text)
+                ):
+                    end += 1
+                windows.append((token.i, end))
+            for form in self.legal_forms.get(text, ()):
+                end = token.i + len(form)
+                if tuple(t.text for t in doc[token.i : end]) != form:
+                    continue
+                start = token.i
+                while start > 0 and _CAPITALISED_TEXT.search(doc[start - 1].text):
+                    start -= 1
+                windows.append((start, end))
+        merged: list[list[int]] = []
+        for start, end in sorted(windows):
+            if merged and start < merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        # The Matcher lists each label's matches together (labels in the order of their first
+        # match), longest first; its greedy filter never relates disjoint windows.
+        by_key: dict[int, list[tuple[int, int, int]]] = {}
+        for start, end in merged:
+            for match_id, a, b in self.structural(doc[start:end]):
+                by_key.setdefault(match_id, []).append((match_id, start + a, start + b))
+        return [
+            match
+            for matches in by_key.values()
+            for match in sorted(matches, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
+        ]
+
     # -- decisions ---------------------------------------------------------------------------
 
     def _entry(self, span: Span) -> Listed | None:
-        return self.listed.get(span.text) or self.listed_lower.get(span.text.lower())
+        return self._entry_for(span.text)
+
+    def _entry_for(self, text: str) -> Listed | None:
+        return self.listed.get(text) or self.listed_lower.get(text.lower())
 
     def _is_place(self, span: Span) -> bool:
         """ "Malmö", "Uppsala kommun", "Skåne": a place, or the municipality itself."""
@@ -401,30 +532,33 @@ class OrganisationRecognizer:
         return bool(words) and " ".join(words) in self.places
 
     def __call__(self, doc: Doc) -> Doc:
+        cues = [doc[i] for i in flagged(doc, self.cue_flag)]
         candidates = self._listed(doc)
-        for match_id, start, end in self.structural(doc):
+        for match_id, start, end in self._structural(doc, cues):
             candidates.append(Span(doc, start, end, label=doc.vocab.strings[match_id]))
         words = lexicon(self.nlp)
-        typed = self._typed(doc)
+        typed = self._typed(doc, cues)
         introducers = {span.start - 1 for span in typed}
         candidates += (
-            self._headed(doc, words)
-            + self._located(doc, words)
+            self._headed(doc, words, cues)
+            + self._located(doc, words, cues)
             + typed
-            + self._suffixed(doc, words, introducers)
-            + self._agents(doc)
+            + self._suffixed(doc, words, introducers, cues)
+            + self._agents(doc, cues)
         )
         for span in filter_spans(candidates):
-            if span.text.lower() in self.generic or self._is_place(span):
+            text = span.text  # built from the tokens on every access
+            lower = text.lower()
+            if lower in self.generic or self._is_place(span):
                 continue
-            entry = self._entry(span)
+            entry = self._entry_for(text)
             if entry is not None:
                 name, canonical, kind = entry.name, entry.canonical, entry.kind
             else:
                 # A listed name continued ("Volvo Bussar") or a structural name.
                 head = self._entry(span[:1]) if span.label_ == "LISTED" else None
                 # One line: a name may break across lines ("Samordningsförbundet\ni Kalmar län").
-                name = nominative(" ".join(span.text.split()))
+                name = nominative(" ".join(text.split()))
                 canonical = None
                 kind = head.kind if head else self.kinds.get(span.label_, "organisation")
                 if span.label_.startswith(KIND_LABEL):
@@ -438,7 +572,7 @@ class OrganisationRecognizer:
                 kind=kind,
                 canonical=canonical,
                 # The county's own bodies name the county (places gives the region).
-                county_body=kind == "region" or span.text.lower().startswith("länsstyrelsen"),
+                county_body=kind == "region" or lower.startswith("länsstyrelsen"),
             )
         return doc
 
