@@ -232,3 +232,43 @@ def test_word_for_word_repeat_of_a_sentence_case_name_is_a_mention():
     assert [(p.name, [m.text for m in p.mentions]) for p in found] == [
         ("Bygd i rörelse", ["Bygd i rörelse", "Bygd i rörelse", "Bygd i rörelse"])
     ]
+
+
+@pytest.mark.parametrize(
+    ("form", "lemma", "expected"),
+    [
+        ("samlar", "samla", True),
+        ("samlas", "samla", True),
+        ("samlade", "samla", True),
+        ("samlades", "samla", True),
+        ("samlat", "samla", True),
+        ("driver", "driva", True),
+        ("drivs", "driva", True),
+        ("drives", "driva", True),
+        ("körde", "köra", True),
+        ("köpte", "köpa", True),
+        ("kört", "köra", True),
+        ("drivit", "driva", True),
+        ("körts", "köra", True),
+        ("saml", "samla", False),
+        ("samlarna", "samla", False),
+        ("insamlar", "samla", False),
+        ("startade", "startade", True),
+        ("start", "start", False),
+        ("utvecklat", "utvecklad", True),
+    ],
+)
+def test_verb_forms_from_form_and_lemma(form, lemma, expected):
+    from spacy.tokens import Doc
+
+    from pipeline.components.projects import is_verb_form
+    from pipeline.nlp import load_nlp
+
+    doc = Doc(load_nlp().vocab, words=[form], lemmas=[lemma])
+    assert is_verb_form(doc[0]) is expected
+
+
+def test_title_case_run_starts_after_a_sentence_opening_word():
+    assert projects("Sedan One Stop Future Shop startade har företagen fått stöd.") == [
+        "One Stop Future Shop"
+    ]

@@ -26,14 +26,19 @@ elsewhere in the same text within one edit ("testarrena" → "testarena", attest
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy
+from spacy.attrs import LOWER
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 
 from ..data import MODELS_DIR, load_tsv
 from ..gazetteer import GAZETTEER_DIR, load_gazetteer
 from .common import Lexicon, add_span, is_sentence_start, lexicon, spans_of
+from .organisations import WordTest, word_flag
 
 OPENING_QUOTES = {'"': '"', "”": "”", "“": "”", "«": "»", "„": "”"}
 MAX_NAME_TOKENS = 10
@@ -43,8 +48,22 @@ MAX_LOWER_WORDS = 3
 INNER_WORDS = frozenset({"i", "för", "och", "på", "till", "av", "som", "utan"})
 
 
+# What follows the stem of an -a lemma in a verb form ("samla": "samlar", "samlas", "samlade").
+VERB_ENDINGS = frozenset(
+    {"ar", "as", "ade", "ades", "at", "er", "s", "es", "de", "te", "t", "it", "ts"}
+)
+
+
 def _capitalised(token: Token) -> bool:
     return token.text[:1].isupper()
+
+
+@dataclass(frozen=True)
+class CapitalisedWord:
+    """Lexeme flag test: a capitalised alphabetic word (_capitalised and is_alpha)."""
+
+    def __call__(self, text: str) -> bool:
+        return text[:1].isupper() and text.isalpha()
 
 
 def is_verb_form(token: Token) -> bool:
@@ -57,23 +76,9 @@ def is_verb_form(token: Token) -> bool:
     if lemma == text:
         return text.endswith(("ade", "ades", "erade"))
     if lemma.endswith("a"):
+        # The forms of the lemma: stem + "ar", "as", "ade", "ades", "at", "er", "s" …
         stem = lemma[:-1]
-        forms = {
-            lemma + "r",
-            lemma + "s",
-            lemma + "de",
-            lemma + "des",
-            lemma + "t",
-            stem + "er",
-            stem + "s",
-            stem + "es",
-            stem + "de",
-            stem + "te",
-            stem + "t",
-            stem + "it",
-            stem + "ts",
-        }
-        return text in forms
+        return text.startswith(stem) and text[len(stem) :] in VERB_ENDINGS
     if lemma == text + "e" and text.endswith("ar"):
         return True  # "samlar", "arbetar": the table gives the agent noun
     return lemma.endswith("d") and text == lemma[:-1] + "t"  # "utvecklat" ← "utvecklad"
@@ -106,7 +111,8 @@ class ProjectRecognizer:
         self.not_subject = by_cue.get("not_subject", set())
         self.list_intro = by_cue.get("list_intro", set())
         self.list_intro_words = by_cue.get("list_intro_word", set())
-        suffixes = "|".join(sorted(by_cue.get("suffix", set()), key=len, reverse=True))
+        model_suffixes = by_cue.get("suffix", set())
+        suffixes = "|".join(sorted(model_suffixes, key=len, reverse=True))
         self.model_word = re.compile(rf"^[A-ZÅÄÖ][a-zåäöé]+(?:{suffixes})$")
         self.boundaries = {
             row["word"].lower() for row in load_tsv(data_dir / "boundaries.tsv", ("word",))
@@ -126,6 +132,20 @@ class ProjectRecognizer:
         self.given_names = {
             row["name"].lower() for row in load_tsv(places_dir / "given_names.tsv", ("name",))
         }
+        # Lexeme flags, computed once per distinct word rather than tested on every token:
+        # the words a finder starts from (cues, copula verbs, list intros, model words,
+        # quotes), the words a copula's project noun can be, and capitalised words (the runs
+        # of _title_case and _variants). Each finder re-tests its candidates exactly.
+        self.start_flag = word_flag(
+            nlp.vocab,
+            WordTest(
+                frozenset({*self.before, *self.copula_verbs, *self.list_intro, *OPENING_QUOTES}),
+                tuple(sorted({*self.before_suffixes, *model_suffixes})),
+                tuple(sorted(self.list_intro)),
+            ),
+        )
+        self.noun_flag = word_flag(nlp.vocab, WordTest(suffixes=self.copula_nouns))
+        self.capitalised_flag = word_flag(nlp.vocab, CapitalisedWord())
 
     # -- name extent --------------------------------------------------------------------------
 
@@ -234,10 +254,10 @@ class ProjectRecognizer:
             (token.is_alpha or "-" in lower) and lower.endswith(self.before_suffixes)
         )
 
-    def _cued_names(self, doc: Doc) -> list[Span]:
+    def _cued_names(self, doc: Doc, starts: list[Token]) -> list[Span]:
         """ "projektet Kompetenslyftet Norr", "ESF-projektet Växtkraft Nordost", quoted names."""
         found: list[Span] = []
-        for token in doc:
+        for token in starts:
             if not self._is_cue(token):
                 continue
             start = token.i + 1
@@ -283,13 +303,16 @@ class ProjectRecognizer:
             index += 1
         return False
 
-    def _copula_names(self, doc: Doc) -> list[Span]:
+    def _copula_names(self, doc: Doc, starts: list[Token], nouns: set[int]) -> list[Span]:
         """ "X är (ett|en) [annat] [ITI-]projekt …", "X var ett socialfondsprojekt" and "X är
         namn …": X from the sentence start."""
         found: list[Span] = []
         words = lexicon(self.nlp)
-        for token in doc:
+        for token in starts:
             if token.lower_ not in self.copula_verbs or token.i + 1 >= len(doc):
+                continue
+            # The complement's project noun is one of the next four words.
+            if not any(index in nouns for index in range(token.i + 1, token.i + 5)):
                 continue
             if not self._copula_complement(doc, token):
                 continue
@@ -312,10 +335,10 @@ class ProjectRecognizer:
             found.append(name)
         return found
 
-    def _listed_documents(self, doc: Doc) -> list[Span]:
+    def _listed_documents(self, doc: Doc, starts: list[Token]) -> list[Span]:
         """ "styrdokument såsom Vision Älvstaden och Jämlikt Göteborg": capitalised runs."""
         found: list[Span] = []
-        for token in doc:
+        for token in starts:
             if (
                 token.lower_.rstrip("n") not in self.list_intro
                 and token.lower_ not in self.list_intro
@@ -338,45 +361,41 @@ class ProjectRecognizer:
                 break
         return found
 
-    def _title_case(self, doc: Doc, words: Lexicon) -> list[Span]:
+    def _title_case(self, doc: Doc, words: Lexicon, runs: list[tuple[int, int]]) -> list[Span]:
         """Title-case runs mid-sentence made of words that are not Swedish ("Scale Up
         Stockholm", "One Stop Future Shop"): at least two words unknown to the lexicon, no
-        person (a listed given name first), no organisation (claimed before)."""
+        person (a listed given name first), no organisation (claimed before).
+
+        `runs` are the maximal runs of capitalised words; a run starts at its first word that
+        starts no sentence.
+        """
         if not words.lemmas:
             return []
         found: list[Span] = []
-        index = 0
-        while index < len(doc):
-            token = doc[index]
-            if not (_capitalised(token) and token.is_alpha) or is_sentence_start(token):
+        for index, end in runs:
+            while end - index >= 2 and is_sentence_start(doc[index]):
                 index += 1
-                continue
-            end = index
-            while end < len(doc) and _capitalised(doc[end]) and doc[end].is_alpha:
-                end += 1
+            if end - index < 2:
+                continue  # a single word is no title-case name
             run = doc[index:end]
-            unknown = sum(
-                not words.compound(t.text) and t.lower_ not in self.place_words
-                for t in run
-                if not t.is_upper
-            )
-            if (
-                len(run) >= 2
-                and unknown >= 2
-                and not run[0].is_upper
-                and run[0].lower_ not in self.given_names
-            ):
-                found.append(run)
-            index = end
+            if run[0].is_upper or run[0].lower_ in self.given_names:
+                continue
+            unknown = 0
+            for t in run:
+                if not t.is_upper and t.lower_ not in self.place_words:
+                    unknown += not words.compound(t.text)
+                    if unknown == 2:
+                        found.append(run)
+                        break
         return found
 
-    def _models(self, doc: Doc) -> list[Span]:
-        return [doc[t.i : t.i + 1] for t in doc if self.model_word.match(t.text)]
+    def _models(self, doc: Doc, starts: list[Token]) -> list[Span]:
+        return [doc[t.i : t.i + 1] for t in starts if self.model_word.match(t.text)]
 
-    def _quoted(self, doc: Doc) -> list[Span]:
+    def _quoted(self, doc: Doc, starts: list[Token]) -> list[Span]:
         """Quoted title-case names ("Etablera fler snabbare") anywhere."""
         found = []
-        for token in doc:
+        for token in starts:
             if token.text in OPENING_QUOTES:
                 name = self._quoted_at(doc, token.i)
                 if name is not None and len(name) <= 8:
@@ -386,22 +405,25 @@ class ProjectRecognizer:
     # -- linking mentions -----------------------------------------------------------------------
 
     def _variants(
-        self, doc: Doc, names: dict[str, Span], taken: list[Span]
+        self,
+        doc: Doc,
+        names: dict[str, Span],
+        taken: list[Span],
+        runs: list[tuple[int, int]],
+        lower_ids: list[int],
     ) -> list[tuple[Span, str]]:
-        """Capitalised runs that repeat a found name or its first two words ("One Stop")."""
+        """Capitalised runs (`runs`: the maximal ones) that repeat a found name or its first
+        two words ("One Stop"); `lower_ids` are the tokens' LOWER hashes."""
         keys: dict[tuple[str, ...], str] = {}
         for label, span in names.items():
             words = tuple(t.lower_ for t in span)
             keys.setdefault(words[:2], label)
+        firsts = {key[0] for key in keys if key}
+        first_ids = {get_string_id(first) for first in firsts}
         found = []
-        index = 0
-        while index < len(doc):
-            if not _capitalised(doc[index]) or not doc[index].is_alpha:
-                index += 1
-                continue
-            end = index
-            while end < len(doc) and _capitalised(doc[end]) and doc[end].is_alpha:
-                end += 1
+        for index, end in runs:
+            if lower_ids[index] not in first_ids or doc[index].lower_ not in firsts:
+                continue  # no name starts with this word
             run = doc[index:end]
             words = tuple(t.lower_ for t in run)
             label = keys.get(words[:2])
@@ -411,11 +433,10 @@ class ProjectRecognizer:
                 run.start < o.end and o.start < run.end for o in taken
             ):
                 found.append((run, label))
-            index = end
         return found
 
     def _repeats(
-        self, doc: Doc, names: dict[str, Span], taken: list[Span]
+        self, doc: Doc, names: dict[str, Span], taken: list[Span], lower_ids: numpy.ndarray
     ) -> list[tuple[Span, str]]:
         """Word-for-word repeats of a sentence-case name ("Året runt i skärgården" in a heading
         and in the text): capitalised runs miss them, as most of their words are lower case."""
@@ -427,7 +448,9 @@ class ProjectRecognizer:
         found: list[tuple[Span, str]] = []
         if not by_first:
             return found
-        for token in doc:
+        first_ids = numpy.array([get_string_id(first) for first in by_first], dtype=numpy.uint64)
+        for index in numpy.flatnonzero(numpy.isin(lower_ids, first_ids)).tolist():
+            token = doc[index]
             candidates = by_first.get(token.lower_)
             if candidates is None or not _capitalised(token):
                 continue
@@ -473,15 +496,28 @@ class ProjectRecognizer:
         return "".join(parts).strip()
 
     def __call__(self, doc: Doc) -> Doc:
+        if len(doc) == 0:
+            return doc
         words = lexicon(self.nlp)
         organisations = spans_of(doc, "organisations")
+        flags = doc.to_array([self.start_flag, self.capitalised_flag, self.noun_flag, LOWER])
+        starts = [doc[i] for i in numpy.flatnonzero(flags[:, 0]).tolist()]
+        nouns = set(numpy.flatnonzero(flags[:, 2]).tolist())
+        edges = numpy.diff(flags[:, 1].astype(numpy.int8), prepend=0, append=0)
+        runs = list(
+            zip(
+                numpy.flatnonzero(edges == 1).tolist(),
+                numpy.flatnonzero(edges == -1).tolist(),
+                strict=True,
+            )
+        )
         candidates = (
-            self._copula_names(doc)
-            + self._cued_names(doc)
-            + self._listed_documents(doc)
-            + self._models(doc)
-            + self._quoted(doc)
-            + self._title_case(doc, words)
+            self._copula_names(doc, starts, nouns)
+            + self._cued_names(doc, starts)
+            + self._listed_documents(doc, starts)
+            + self._models(doc, starts)
+            + self._quoted(doc, starts)
+            + self._title_case(doc, words, runs)
         )
         taken: list[Span] = []
         for span in sorted(candidates, key=lambda s: (s.start, -len(s))):
@@ -496,8 +532,8 @@ class ProjectRecognizer:
             names.setdefault(canonical, span)
             labelled.append((span, canonical))
         claimed = taken + organisations
-        labelled += self._repeats(doc, names, claimed)
-        labelled += self._variants(doc, names, claimed)
+        labelled += self._repeats(doc, names, claimed, flags[:, 3])
+        labelled += self._variants(doc, names, claimed, runs, flags[:, 3].tolist())
         for span, label in sorted(labelled, key=lambda item: item[0].start):
             add_span(doc, "projects", span.start_char, span.end_char, label, canonical=label)
         return doc
