@@ -24,7 +24,7 @@ _WRAPPED_LINE_BREAK = re.compile(r"(?<=\S)([ \t]*)\n(?=[ \t]*\S)")
 
 
 def unwrap_lines(text: str) -> str:
-    return _WRAPPED_LINE_BREAK.sub(lambda match: match.group(1) + " ", text)
+    return _WRAPPED_LINE_BREAK.sub(r"\1 ", text)
 
 
 def _chunks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -47,7 +47,7 @@ def extract_entities(text: str, sections: list[Section]) -> list[list[dict[str, 
 
     Offsets in the returned dicts are offsets into `text` (the document's clean text).
     """
-    from .components.common import SPAN_KEYS, payload_of
+    from .components.common import SPAN_KEYS, make_doc, payload_of
 
     nlp = load_nlp()
     pieces: list[tuple[int, int, int]] = []
@@ -55,7 +55,7 @@ def extract_entities(text: str, sections: list[Section]) -> list[list[dict[str, 
         pieces.extend((index, a, b) for a, b in _chunks(text, section.start, section.end))
     results: list[list[dict[str, Any]]] = [[] for _ in sections]
     flowing = unwrap_lines(text)
-    docs = nlp.pipe(flowing[a:b] for _, a, b in pieces)
+    docs = nlp.pipe(make_doc(nlp, flowing[a:b]) for _, a, b in pieces)
     for (index, offset, _), doc in zip(pieces, docs, strict=True):
         for field, key in SPAN_KEYS.items():
             for span in doc.spans.get(key, []):

@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from typing import Any
 
+from spacy.attrs import IDX, ORTH
 from spacy.tokens import Doc, Span, Token
 
 # One span group per record field; assemble reads these and nothing else from the Doc.
@@ -56,12 +57,20 @@ def _cached(doc: Doc, name: str, compute: Any) -> Any:
 
 
 def doc_text(doc: Doc) -> str:
-    """The Doc's text (built once)."""
+    """The Doc's text (built once, or given by `make_doc`)."""
     return _cached(doc, "text", lambda: doc.text)
 
 
+def make_doc(nlp: Any, text: str) -> Doc:
+    """nlp.make_doc, remembering the text: spaCy rebuilds `doc.text` token by token."""
+    doc = nlp.make_doc(text)
+    doc.user_data[("casebook-view", "text")] = text
+    return doc
+
+
 def token_texts(doc: Doc) -> list[str]:
-    return _cached(doc, "texts", lambda: [token.text for token in doc])
+    strings = doc.vocab.strings
+    return _cached(doc, "texts", lambda: [strings[orth] for orth in doc.to_array(ORTH).tolist()])
 
 
 def token_lowers(doc: Doc) -> list[str]:
@@ -70,7 +79,7 @@ def token_lowers(doc: Doc) -> list[str]:
 
 def token_starts(doc: Doc) -> list[int]:
     """Character offset of each token (token.idx)."""
-    return _cached(doc, "starts", lambda: [token.idx for token in doc])
+    return _cached(doc, "starts", lambda: doc.to_array(IDX).tolist())
 
 
 def token_lemmas(doc: Doc) -> list[str]:
