@@ -170,3 +170,75 @@ def test_code_lists_are_complete():
     assert {"1.1", "1.5", "2.6", "2.8", "3.2", "4.6", "5.2"} <= by_scheme["so_2021_2027"]
     assert by_scheme["esf_programme_area"] == {"1", "2", "3", "4"}
     assert by_scheme["instrument"] == {"ITI", "CLLD", "INTERREG"}
+
+
+# -- candidate tokens: what the component looks at ---------------------------------------------
+
+
+def priority_component():
+    from pipeline.components.priorities import PriorityRecognizer
+    from pipeline.nlp import load_nlp
+
+    nlp = load_nlp()
+    return nlp, PriorityRecognizer(nlp, MODELS_DIR / "priorities")
+
+
+def prepared(nlp, text: str):
+    """A doc as the pipeline hands it to the priorities component."""
+    doc = nlp.make_doc(text)
+    for name, component in nlp.pipeline:
+        if name == "casebook_priorities_v2":
+            return doc
+        doc = component(doc)
+    raise AssertionError("no casebook_priorities_v2 in the pipeline")
+
+
+def found(doc) -> list[tuple[str, str, str]]:
+    return [
+        (span.text, span.kb_id_, span._.cb["scheme"])
+        for key in ("cb_priorities", "cb_negated")
+        for span in doc.spans.get(key, [])
+    ]
+
+
+def test_a_theme_phrase_can_start_at_a_word_known_only_by_its_lemma():
+    from spacy.tokens import Doc
+
+    nlp, component = priority_component()
+    words = ["Den", "gröna", "stadsutvecklingen", "."]
+    doc = Doc(nlp.vocab, words=words, lemmas=["den", "hållbar", "stadsutveckling", "."])
+    assert found(component(doc)) == [
+        ("gröna stadsutvecklingen", "sustainable_urban", "theme"),
+        ("stadsutvecklingen", "sustainable_urban", "theme"),
+    ]
+
+
+def test_codes_after_a_cue_are_not_read_again_as_codes_of_their_own():
+    nlp, component = priority_component()
+    doc = prepared(nlp, "Inom politiskt mål PO4 och PO5 samt RSO1.1, tematiska mål 1, 3 och 4.")
+    assert [(text, code) for text, code, _ in found(component(doc))] == [
+        ("politiskt mål PO4", "PO4"),
+        ("PO5", "PO5"),
+        ("RSO1.1", "1.1"),
+        ("tematiska mål 1", "1"),
+        ("3", "3"),
+        ("4", "4"),
+    ]
+
+
+def test_results_do_not_depend_on_what_the_component_saw_before(monkeypatch):
+    from pipeline.components import priorities
+
+    texts = [
+        "Investeringsprioritet 1b och hållbar stadsutveckling i Leaderområdet.",
+        "Tematiskt mål 4, PO2 och cirkulär ekonomi; lokalt ledd utveckling med ITI.",
+        "Socialfonden inom mål 2.3 och integration av nyanlända; Interreg Nord.",
+    ]
+    nlp, fresh = priority_component()
+    expected = [found(fresh(prepared(nlp, text))) for text in texts]
+    assert all(expected)
+    # A tiny cache, cleared after nearly every doc, gives the same spans as a fresh one.
+    monkeypatch.setattr(priorities, "MAX_CACHED_TOKENS", 3)
+    _, reused = priority_component()
+    for _ in range(2):
+        assert [found(reused(prepared(nlp, text))) for text in texts] == expected
