@@ -30,11 +30,19 @@ from spacy.util import filter_spans
 
 from ..data import MODELS_DIR, load_tsv
 from ..gazetteer import GAZETTEER_DIR, Gazetteer, load_gazetteer
-from .common import add_span, doc_text, is_sentence_start, spans_of, token_index_at
+from .common import (
+    add_span,
+    doc_text,
+    is_sentence_start,
+    payload_of,
+    spans_of,
+    token_index_at,
+)
 
 RESIDENT_ENDINGS = ("bo", "bon", "bons", "bor", "borna", "bornas")
 LIST_JOINERS = frozenset({",", "och", "samt", "eller", "/", "&", "–", "—"})
 DASHES = re.compile(r"[–—-]")
+_LETTER_DASH_LETTER = re.compile(r"(?<=[^\W\d_])[–—-][^\W\d_]")
 STOCKHOLM_AREA = "SE11"
 
 
@@ -223,7 +231,7 @@ class PlaceRecognizer:
         organisations = spans_of(doc, "organisations")
         projects = spans_of(doc, "projects")
         # The county's own bodies name the county; every other name claims its words.
-        county_bodies = [s for s in organisations if (s._.cb or {}).get("county_body")]
+        county_bodies = [s for s in organisations if (payload_of(s) or {}).get("county_body")]
         claimed = [s for s in organisations if s not in county_bodies] + projects
         matches = [
             Span(doc, start, end, label=self.matcher.vocab.strings[match_id])
@@ -283,9 +291,16 @@ class PlaceRecognizer:
         A pair is a list of places: each part that is a municipality or county name counts
         when at least one part is a name that needs no evidence.
         """
-        # Only tokens holding a dash can be pairs: find those in the text, not token by token.
+        # Only a token with a dash between a letter and a capital can be a pair: find those in
+        # the text, not token by token.
         text = doc_text(doc)
-        indices = sorted({token_index_at(doc, m.start()) for m in DASHES.finditer(text)})
+        indices = sorted(
+            {
+                token_index_at(doc, match.start())
+                for match in _LETTER_DASH_LETTER.finditer(text)
+                if text[match.end() - 1].isupper()
+            }
+        )
         for token in (doc[index] for index in indices):
             parts = DASHES.split(token.text)
             if (
