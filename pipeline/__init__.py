@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import CasebookError, IngestError, PatternError, RecordError, SegmentError
-from .records import SCHEMA_VERSION, CaseRecord
+
+if TYPE_CHECKING:
+    from .records import SCHEMA_VERSION, CaseRecord
 
 __version__ = "0.1.0"
 
@@ -54,6 +56,16 @@ def extract_paths(
     from .batch import extract_paths as _extract_paths
 
     return _extract_paths(paths, errors=errors, **options)
+
+
+def __getattr__(name: str) -> Any:
+    # The record models load pydantic and build validators (~0.5 s): only when asked for, so
+    # `casebook extract` answering from its cache starts fast.
+    if name in ("CaseRecord", "SCHEMA_VERSION"):
+        from . import records
+
+        return getattr(records, name)
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
 
 
 __all__ = [

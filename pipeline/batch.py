@@ -22,13 +22,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path, PurePath
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import CasebookError, IngestError, UsageError
 from .executors import DaskExecutor, Executor, Outcome, SequentialExecutor, WorkerPool
 from .ingest import PDF_SUFFIXES, SUPPORTED_SUFFIXES, decode_text, read_bytes, sha256_of
 from .outputs import write_atomic, write_json_atomic, write_line_chunks_atomic
-from .records import SCHEMA_VERSION, CaseRecord
+from .versions import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from .records import CaseRecord
 
 CACHE_DIR = "cache"
 LOCK_FILE = ".casebook.lock"
@@ -87,6 +90,8 @@ class DocumentResult:
     version: str | None = None  # pipeline version of the process that extracted it
 
     def records(self) -> list[CaseRecord]:
+        from .records import CaseRecord
+
         return [CaseRecord.model_validate_json(line) for line in self.lines]
 
     def manifest_entry(self) -> dict[str, Any]:

@@ -230,12 +230,13 @@ def _correction_session(
     """
     from dataclasses import asdict
 
-    from .corrections import CorrectionSession, load_corrections
-
     if path is None and out is not None and (out / "corrections.jsonl").is_file():
         path = out / "corrections.jsonl"
     if path is None:
         return None
+    # Imported only when there are decisions: it builds the record models (pydantic).
+    from .corrections import CorrectionSession, load_corrections
+
     try:
         decisions = load_corrections(path)
     except CasebookError as exc:

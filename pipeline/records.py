@@ -13,8 +13,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
 from .errors import CasebookError, RecordError
+from .versions import SCHEMA_VERSION
 
-SCHEMA_VERSION = "2"
 # The value fields of a record, in record order (every other module takes them from here).
 RECORD_FIELDS: tuple[str, ...] = (
     "cities",
