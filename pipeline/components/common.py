@@ -153,28 +153,30 @@ def is_sentence_start(token: Token) -> bool:
 
 def sentence_bounds(token: Token) -> tuple[int, int]:
     """Token index range of the sentence around a token (punctuation-delimited)."""
-    doc = token.doc
+    texts = token_texts(token.doc)
     start = token.i
-    while start > 0 and doc[start - 1].text not in SENTENCE_END:
+    while start > 0 and texts[start - 1] not in SENTENCE_END:
         start -= 1
     end = token.i
-    while end < len(doc) and doc[end].text not in SENTENCE_END:
+    while end < len(texts) and texts[end] not in SENTENCE_END:
         end += 1
     return start, end
 
 
 def is_negated(span: Span, window: int = 8) -> bool:
     """A negation cue shortly before the span in its clause ("får inte stöd från X")."""
-    doc = span.doc
-    sentence_start, _ = sentence_bounds(span[0])
-    first = max(sentence_start, span.start - window)
+    texts, lowers = token_texts(span.doc), token_lowers(span.doc)
+    # Only the window matters: the sentence start is searched no farther back than it.
+    first = span.start
+    while first > max(span.start - window, 0) and texts[first - 1] not in SENTENCE_END:
+        first -= 1
     for index in range(span.start - 1, first - 1, -1):
-        token = doc[index]
-        if token.lower_ in CLAUSE_BREAKS:
+        lower = lowers[index]
+        if lower in CLAUSE_BREAKS:
             return False
-        if token.lower_ in NEGATIONS:
-            following = doc[index + 1] if index + 1 < len(doc) else None
-            return following is None or following.lower_ not in NOT_NEGATING_NEXT
+        if lower in NEGATIONS:
+            following = lowers[index + 1] if index + 1 < len(lowers) else None
+            return following is None or following not in NOT_NEGATING_NEXT
     return False
 
 
