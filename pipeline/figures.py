@@ -49,16 +49,19 @@ Choices worth knowing:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Generic, TypeVar
+from itertools import compress
+from operator import itemgetter
+from typing import Generic, NamedTuple, TypeVar
 
 from .numbers import (
     DATA_DIR,
     GROUP_SEPARATORS,
     SIGNS,
     NumberRead,
+    NumberWord,
     Row,
     Token,
     low_at,
@@ -68,6 +71,7 @@ from .numbers import (
     read_scale,
     row_error,
     table,
+    token_lows,
     tokenize,
     word_number,
 )
@@ -99,6 +103,7 @@ _LABEL_BLOCKS = frozenset({"figures", "dates", "both"})
 
 
 _V = TypeVar("_V")
+_LOW = itemgetter(4)  # Token.low, read at C speed when a phrase key is built
 
 
 @dataclass(frozen=True)
@@ -124,7 +129,7 @@ class PhraseTable(Generic[_V]):
         if not 0 <= j < len(tokens) or tokens[j].low not in self.firsts:
             return None
         for length in range(min(self.longest, len(tokens) - j), 0, -1):
-            found = self.phrases.get(tuple(tokens[j + m].low for m in range(length)))
+            found = self.phrases.get(tuple(map(_LOW, tokens[j : j + length])))
             if found is not None:
                 return found, j + length
         return None
@@ -134,7 +139,7 @@ class PhraseTable(Generic[_V]):
         if not floor < i <= len(tokens) or tokens[i - 1].low not in self.lasts:
             return None
         for length in range(min(self.longest, i - floor), 0, -1):
-            found = self.phrases.get(tuple(tokens[i - length + m].low for m in range(length)))
+            found = self.phrases.get(tuple(map(_LOW, tokens[i - length : i])))
             if found is not None:
                 return found, i - length
         return None
@@ -150,6 +155,16 @@ class Lexicon:
     labels: dict[str, str]  # word -> figures | dates | both
     stopwords: dict[str, str]  # word -> role
     compound_heads: frozenset[str]  # count bases under four letters that may end a compound
+    # Lower-cased token -> whether a figure may start there (filled per new word; lives as
+    # long as this lexicon, so reloading the data files starts it afresh).
+    starts: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    words: dict[str, NumberWord] = field(default_factory=number_words, compare=False, repr=False)
+    # Word text -> _noun / _adjectival of a word token with that text (both depend on the
+    # text alone); kept like `starts`.
+    nouns: dict[str, tuple[str, str] | str | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    adjectivals: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -228,7 +243,16 @@ def _stop_role(token: Token, lex: Lexicon) -> str | None:
 
 def _adjectival(token: Token, lex: Lexicon) -> bool:
     """May stand between a number and its noun ("200 nya arbetstillfällen", "små och …")."""
-    if token.kind != "word" or len(token.low) < 2 or not token.text[:1].islower():
+    if token.kind != "word":
+        return False
+    known = lex.adjectivals.get(token.text)
+    if known is None:
+        known = lex.adjectivals[token.text] = _adjectival_word(token, lex)
+    return known
+
+
+def _adjectival_word(token: Token, lex: Lexicon) -> bool:
+    if len(token.low) < 2 or not token.text[:1].islower():
         return False
     role = _stop_role(token, lex)
     if role in _STOP_ROLES:
@@ -278,6 +302,16 @@ def _noun(token: Token, lex: Lexicon) -> tuple[str, str] | str | None:
     """
     if token.kind != "word":
         return None
+    nouns = lex.nouns
+    if token.text in nouns:
+        return nouns[token.text]
+    if len(nouns) > 1 << 16:
+        nouns.clear()
+    found = nouns[token.text] = _noun_word(token, lex)
+    return found
+
+
+def _noun_word(token: Token, lex: Lexicon) -> tuple[str, str] | str | None:
     low = token.low
     if low in lex.not_counted:
         return _NOT_COUNTED
@@ -314,8 +348,7 @@ def _noun(token: Token, lex: Lexicon) -> tuple[str, str] | str | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Unit:
+class _Unit(NamedTuple):
     kind: str  # percent | money | quantity
     unit: str
     multiplier: Decimal
@@ -371,7 +404,7 @@ def _read_unit(
     if footnoted is not None:
         if footnoted.noun_kind == "count" and not count_ok:
             return None
-        return replace(footnoted, next=j + 1)
+        return footnoted._replace(next=j + 1)
     if entry is not None:
         if entry[1] == "count" and not count_ok:
             return None
@@ -626,25 +659,7 @@ def _context(
 
 _RANGE_DASHES = frozenset({"-", "–", "—", "‒", "\u2010", "\u2011"})
 _RANGE_WORDS = frozenset({"till", "à"})
-
-
-def _could_start(tokens: Sequence[Token], i: int, lex: Lexicon) -> bool:
-    """Cheap filter: only these tokens can begin a figure phrase."""
-    token = tokens[i]
-    if token.kind == "num":
-        # A number directly followed by another that cannot be its thousands group ends
-        # without a unit: skip it early (tables and number lists are long).
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        return not (
-            nxt is not None
-            and nxt.kind == "num"
-            and not (len(nxt.text) == 3 and nxt.gap in GROUP_SEPARATORS and len(token.text) <= 3)
-        )
-    if token.kind == "other":
-        return token.text in SIGNS or token.low in lex.prefix_currencies.firsts
-    if lex is not lexicon():
-        return _word_starts(token.low, lex)
-    return _word_could_start(token.low)
+_RANGE_CONNECTORS = {"mellan": ("och",), "från": ("till",)}
 
 
 def _word_starts(low: str, lex: Lexicon) -> bool:
@@ -657,12 +672,6 @@ def _word_starts(low: str, lex: Lexicon) -> bool:
     )
 
 
-@lru_cache(maxsize=1 << 16)
-def _word_could_start(low: str) -> bool:
-    # Cached per word: spelling out a number ("tjugofem") is tried on every word of the text.
-    return _word_starts(low, lexicon())
-
-
 def _hit(
     text: str,
     tokens: Sequence[Token],
@@ -672,7 +681,13 @@ def _hit(
     **fields: object,
 ) -> FigureHit:
     start, end = tokens[first].start, (tokens[last].end if cut is None else cut)
-    return FigureHit(start=start, end=end, text=text[start:end], **fields)  # type: ignore[arg-type]
+    # What FigureHit(...) makes, without a frozen dataclass's object.__setattr__ per field.
+    hit = _new_object(FigureHit)
+    hit.__dict__.update(start=start, end=end, text=text[start:end], **fields)
+    return hit
+
+
+_new_object = object.__new__
 
 
 def _qualifier(
@@ -757,7 +772,7 @@ def _figure_at(
     if k >= n or labelled(tokens, i, lex, "figures"):
         return None
     plain = opener is None and prefix_currency is None
-    half = number_words().get(tokens[k].low)
+    half = lex.words.get(tokens[k].low)
     if plain and half is not None and half.type == "half_of":
         return _fraction_hit(text, tokens, i, k + 1, half.value, floor, lex)  # "hälften"
 
@@ -784,7 +799,7 @@ def _figure_at(
         second: NumberRead | None = None
         connector = tokens[j] if j < n else None
         if connector is not None and not glued_word:
-            wanted = {"mellan": ("och",), "från": ("till",)}.get(opener or "")
+            wanted = _RANGE_CONNECTORS.get(opener) if opener is not None else None
             if wanted is not None:
                 ok = connector.low in wanted
             else:
@@ -847,40 +862,92 @@ def _figure_at(
                 substance, end = candidate.text, after_per
             else:
                 substance = candidate.text
-    approximate_q, bound, first = _qualifier(tokens, i, lex, floor)
-    approximate = approximate or approximate_q
+    if floor < i and tokens[i - 1].low in lex.qualifiers.lasts:
+        approximate_q, bound, first = _qualifier(tokens, i, lex, floor)
+        approximate = approximate or approximate_q
+    else:
+        bound, first = None, i  # what _qualifier finds without a qualifier word before i
     context = unit.context if partitive else _context(text, tokens, first, end, lex, substance)
 
-    def amount(value: Decimal, scale: Decimal | None) -> float:
-        total = value * (scale if scale is not None else 1)
-        if isinstance(unit, _Unit) and unit.kind == "money":
-            total *= unit.multiplier
-        return float(total)
-
-    parts: list[tuple[Decimal, Decimal | None, str | None]] = [
-        (low_value, scale_low, None if high_value is None else "low")
-    ]
-    if high_value is not None:
-        parts.append((high_value, scale_high if scale_high is not None else scale_low, "high"))
-    hits = [
-        _hit(
-            text,
-            tokens,
-            first,
-            end - 1,
-            cut=unit.cut,
-            kind=unit.kind,
-            value=amount(value, scale),
-            unit=unit.unit,
-            per=per,
-            approximate=approximate,
-            bound=bound,
-            range_part=part,
-            context=context,
-        )
-        for value, scale, part in parts
-    ]
+    start = tokens[first].start
+    stop = tokens[end - 1].end if unit.cut is None else unit.cut
+    phrase = text[start:stop]
+    if high_value is None:
+        value = _amount(low_value, scale_low, unit)
+        hits = [_figure(start, stop, phrase, unit, value, per, approximate, bound, None, context)]
+    else:
+        value = _amount(low_value, scale_low, unit)
+        high = _amount(high_value, scale_high if scale_high is not None else scale_low, unit)
+        hits = [
+            _figure(start, stop, phrase, unit, value, per, approximate, bound, "low", context),
+            _figure(start, stop, phrase, unit, high, per, approximate, bound, "high", context),
+        ]
     return hits, (end if unit.resume is None else unit.resume), unit.noun_kind == "count"
+
+
+def _amount(value: Decimal, scale: Decimal | None, unit: _Unit) -> float:
+    total = value * (scale if scale is not None else 1)
+    if unit.kind == "money":
+        total *= unit.multiplier
+    return float(total)
+
+
+def _figure(
+    start: int,
+    end: int,
+    phrase: str,
+    unit: _Unit,
+    value: float,
+    per: str | None,
+    approximate: bool,
+    bound: str | None,
+    range_part: str | None,
+    context: str | None,
+) -> FigureHit:
+    """FigureHit(...) without a frozen dataclass's object.__setattr__ per field."""
+    hit = _new_object(FigureHit)
+    hit.__dict__.update(
+        start=start,
+        end=end,
+        text=phrase,
+        kind=unit.kind,
+        value=value,
+        unit=unit.unit,
+        per=per,
+        approximate=approximate,
+        bound=bound,
+        range_part=range_part,
+        context=context,
+    )
+    return hit
+
+
+def _start_candidates(tokens: list[Token], lex: Lexicon) -> list[int]:
+    """Indices of the tokens a figure may start at: every digit run, sign, number word,
+    "mellan"/"från", hyphenated word and prefix currency (a number followed by another
+    that is not its thousands group is dropped in find_figures). Decided once per distinct
+    lower-cased token and kept in the lexicon: a text costs a few C-level passes."""
+    lows = token_lows(tokens)
+    table = lex.starts
+    missing = set(lows).difference(table)
+    if missing:
+        if len(table) > _START_TABLE_LIMIT:
+            table.clear()
+            missing = set(lows)
+        kinds = dict(zip(lows, map(_KIND, tokens), strict=True))
+        for low in missing:
+            kind = kinds[low]
+            if kind == "num":
+                table[low] = True
+            elif kind == "word":
+                table[low] = _word_starts(low, lex)
+            else:
+                table[low] = low in SIGNS or low in lex.prefix_currencies.firsts
+    return list(compress(range(len(lows)), map(table.__getitem__, lows)))
+
+
+_KIND = itemgetter(0)
+_START_TABLE_LIMIT = 1 << 18  # distinct words remembered before the table starts afresh
 
 
 def find_figures(text: str) -> list[FigureHit]:
@@ -893,22 +960,24 @@ def find_figures(text: str) -> list[FigureHit]:
     i = 0
     floor = 0  # tokens before it belong to an earlier figure (no shared qualifiers)
     antecedent: _Antecedent | None = None  # the latest counted quantity ("… 29 av dem")
-    # Where a figure could begin, decided once per token (it depends on the tokens only).
-    starts = [
-        index
-        for index, token in enumerate(tokens)
-        if (
-            _word_could_start(token.low)
-            if token.kind == "word"
-            else _could_start(tokens, index, lex)
-        )
-    ]
+    starts = _start_candidates(tokens, lex)
+    n = len(tokens)
     next_start = 0
     while next_start < len(starts):
         if starts[next_start] < i:
             next_start += 1
             continue
         i = starts[next_start]
+        token = tokens[i]
+        if token.kind == "num" and i + 1 < n:
+            # A number directly followed by another that cannot be its thousands group ends
+            # without a unit: skip it early (tables and number lists are long).
+            nxt = tokens[i + 1]
+            if nxt.kind == "num" and not (
+                len(nxt.text) == 3 and nxt.gap in GROUP_SEPARATORS and len(token.text) <= 3
+            ):
+                next_start += 1
+                continue
         found = _figure_at(text, tokens, i, floor, lex, antecedent)
         if found is None:
             i += 1

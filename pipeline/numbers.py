@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -181,17 +182,32 @@ def tokenize(text: str) -> list[Token]:
     position = 0
     for gap, digits, word, other in _TOKEN_RE.findall(text):
         position += len(gap)
-        if digits:
-            piece, kind = digits, "num"
+        if digits:  # digits are their own lower case
+            end = position + len(digits)
+            append(new_token(Token, ("num", position, end, digits, digits, gap)))
         elif word:
-            piece, kind = word, "word"
+            end = position + len(word)
+            append(new_token(Token, ("word", position, end, word, word.lower(), gap)))
         else:
-            piece, kind = other, "other"
-        end = position + len(piece)
-        append(new_token(Token, (kind, position, end, piece, piece.lower(), gap)))
+            end = position + 1
+            append(new_token(Token, ("other", position, end, other, other.lower(), gap)))
         position = end
-    _last_tokenized[:] = [text, tokens]
+    _last_tokenized[:] = [text, tokens, None]
     return tokens
+
+
+def token_lows(tokens: list[Token]) -> list[str]:
+    """The lower-cased text of each token, built at C speed and kept with the cached tokens
+    (figures and dates both test every token's word against a table)."""
+    if tokens is _last_tokenized[1]:
+        lows = _last_tokenized[2]
+        if lows is None:
+            lows = _last_tokenized[2] = list(map(_LOW, tokens))
+        return lows
+    return list(map(_LOW, tokens))
+
+
+_LOW = itemgetter(4)
 
 
 new_token = tuple.__new__  # Token(...) would run NamedTuple's Python-level __new__
@@ -199,7 +215,7 @@ new_token = tuple.__new__  # Token(...) would run NamedTuple's Python-level __ne
 # The last text tokenized and its tokens: the figure and date components read the same Doc
 # text one after the other. Identity, not equality, so the check costs nothing; callers
 # never mutate the returned list (see Token).
-_last_tokenized: list = [None, []]
+_last_tokenized: list = [None, [], None]
 
 
 def glued(tokens: Sequence[Token], i: int) -> bool:
@@ -312,8 +328,9 @@ def word_number(word: str) -> tuple[int, bool] | None:
 # ---------------------------------------------------------------------- number reading
 
 
-@dataclass(frozen=True)
-class NumberRead:
+class NumberRead(NamedTuple):
+    """A number read at a token (a tuple: cheaper to build than a frozen dataclass)."""
+
     value: Decimal
     first: int  # index of the first token of the number (sign included)
     next: int  # index of the token after the number
@@ -404,7 +421,16 @@ def _read_digits(tokens: Sequence[Token], i: int, after_dash: bool) -> NumberRea
             k += 2
     if len(digits) > MAX_DIGITS or len(fraction) > MAX_DIGITS:
         return None
-    value = Decimal(digits + ("." + fraction if fraction else "")) * sign
+    number = digits + ("." + fraction if fraction else "")
+    if sign == 1:
+        # Decimals are immutable and the same numbers (years above all) recur in every text.
+        value = _POSITIVE.get(number)
+        if value is None:
+            if len(_POSITIVE) > 1 << 16:
+                _POSITIVE.clear()
+            value = _POSITIVE[number] = Decimal(number) * sign
+    else:
+        value = Decimal(number) * sign
     year_like = (
         sign == 1
         and not grouped
@@ -414,6 +440,9 @@ def _read_digits(tokens: Sequence[Token], i: int, after_dash: bool) -> NumberRea
         and not approximate
     )
     return NumberRead(value, i, k, False, False, approximate, year_like, glued_word)
+
+
+_POSITIVE: dict[str, Decimal] = {}  # digit string -> Decimal(string) * 1
 
 
 def _read_words(tokens: Sequence[Token], i: int) -> NumberRead | None:
