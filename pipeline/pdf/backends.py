@@ -263,23 +263,27 @@ def _upright_words(
     """The hot loop: words of upright text into raw.words. Returns "ok"; or "unmapped" when
     `check_map` and a font without a Unicode map shows up, or "sideways" when most words
     run in another direction (the caller then takes the slower paths)."""
-    rect = pdfium_c.FS_RECTF()  # passed as is: ctypes takes its address (faster than byref)
-    matrix = pdfium_c.FS_MATRIX()
-    matrix_ref = ctypes.byref(matrix)
-    # The hot call, bound without argument conversion (its prototype checks each pointer
-    # argument on every call): handle and rect are passed as ready-made pointers.
-    loose = _raw_loose_box()
+    calls = _raw_text_calls()
+    loose, get_matrix, get_size, get_weight, get_font_info, map_error = (
+        calls.loose_box,
+        calls.matrix,
+        calls.font_size,
+        calls.font_weight,
+        calls.font_info,
+        calls.map_error,
+    )
+    # Handle, rect and matrix go in as ready-made pointers: the bindings convert nothing.
     tp_ptr = ctypes.c_void_p(ctypes.cast(tp, ctypes.c_void_p).value)
+    rect = pdfium_c.FS_RECTF()
     rect_ptr = ctypes.byref(rect)
-    get_matrix = pdfium_c.FPDFText_GetMatrix
-    get_size = pdfium_c.FPDFText_GetFontSize
-    get_weight = pdfium_c.FPDFText_GetFontWeight
+    matrix = pdfium_c.FS_MATRIX()
+    matrix_ptr = ctypes.byref(matrix)
+    font_buf = ctypes.create_string_buffer(128)
+    font_len = ctypes.c_ulong(128)
     words = raw.words
     append = words.append
-    map_error = pdfium_c.FPDFText_HasUnicodeMapError
     skipped = 0
     new = tuple.__new__  # Word(...) without NamedTuple's Python-level __new__: hot loop
-    font_buf = ctypes.create_string_buffer(128)
     prev_t = prev_b = -1e9
     size, unit, per_char, bold, upright = 0.0, 1.0, 1.3, False, True
     for m in _WORD_RE.finditer(text):
@@ -288,30 +292,31 @@ def _upright_words(
         x0 = rect.left
         t0 = rect.top
         b0 = rect.bottom
-        if abs(t0 - prev_t) > 0.05 or abs(b0 - prev_b) > 0.05:  # (loose boxes jitter by ~0.01)
-            # Font, size and orientation only change where the loose box (font ascent /
-            # descent x size) changes, so words on one line in one font share one lookup.
+        if not (-0.05 <= t0 - prev_t <= 0.05 and -0.05 <= b0 - prev_b <= 0.05):
+            # (loose boxes jitter by ~0.01) Font, size and orientation only change where the
+            # loose box (font ascent / descent x size) changes, so words on one line in one
+            # font share one lookup.
             prev_t, prev_b = t0, b0
-            if check_map and map_error(tp, start):
+            if check_map and map_error(tp_ptr, start):
                 return "unmapped"
-            get_matrix(tp, start, matrix_ref)
+            get_matrix(tp_ptr, start, matrix_ptr)
             a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
             upright = a > 0 and abs(b) <= 0.1 * abs(a) and abs(c) <= 0.1 * abs(d)
-            size = get_size(tp, start) * math.hypot(c, d)
+            size = get_size(tp_ptr, start) * math.hypot(c, d)
             unit = size if size > 1.0 else 1.0
             per_char = 1.3 * unit  # a generous upper bound of one glyph's advance
             # The weight comes from the font descriptor (often absent or a StemV guess),
             # so the font name decides too, as for pdfplumber.
-            bold = get_weight(tp, start) >= 600
+            bold = get_weight(tp_ptr, start) >= 600
             if not bold:
-                pdfium_c.FPDFText_GetFontInfo(tp, start, font_buf, 128, None)
+                get_font_info(tp_ptr, start, font_buf, font_len, None)
                 bold = is_bold_font(font_buf.value.decode("latin-1"))
         if not upright:
             skipped += 1
             continue  # rotated or mirrored text (photo credits, word art): not body text
         if stop - start == 1:
-            box = (text[start], x0 - left, top - t0, rect.right - left, top - b0)
-            append(new(Word, (*box, size, bold, False)))
+            append(new(Word, (text[start], x0 - left, top - t0, rect.right - left, top - b0,
+                              size, bold, False)))  # fmt: skip
             continue
         loose(tp_ptr, stop - 1, rect_ptr)
         x1 = rect.right
@@ -320,8 +325,8 @@ def _upright_words(
             and -0.05 < rect.bottom - b0 < 0.05
             and x0 <= x1 <= x0 + (stop - start) * per_char + unit
         ):
-            box = (text[start:stop], x0 - left, top - t0, x1 - left, top - b0)
-            append(new(Word, (*box, size, bold, False)))
+            append(new(Word, (text[start:stop], x0 - left, top - t0, x1 - left, top - b0,
+                              size, bold, False)))  # fmt: skip
             continue
         t1, b1 = rect.top, rect.bottom
         if (
@@ -336,13 +341,39 @@ def _upright_words(
     return "sideways" if skipped > len(words) else "ok"
 
 
+class _TextCalls(NamedTuple):
+    """FPDFText_* functions bound without ctypes argument checks (argtypes unset: each
+    checked call costs ~1 µs more). Arguments: the text page as c_void_p, Python int
+    indices, byref() structs, c_ulong lengths."""
+
+    loose_box: Callable[..., int]
+    matrix: Callable[..., int]
+    font_size: Callable[..., float]
+    font_weight: Callable[..., int]
+    font_info: Callable[..., int]
+    map_error: Callable[..., int]
+    unicode: Callable[..., int]
+    is_hyphen: Callable[..., int]
+
+
 @functools.lru_cache(maxsize=1)
-def _raw_loose_box() -> Callable[..., int]:
-    """FPDFText_GetLooseCharBox without ctypes argument checks (argtypes unset)."""
-    address = ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_void_p).value
-    function = ctypes.CFUNCTYPE(ctypes.c_int)(address)
-    function.argtypes = None  # arguments: c_void_p handle, Python int index, byref(FS_RECTF)
-    return function
+def _raw_text_calls() -> _TextCalls:
+    def bind(function: object, restype: type = ctypes.c_int) -> Callable[..., object]:
+        address = ctypes.cast(function, ctypes.c_void_p).value
+        unchecked = ctypes.CFUNCTYPE(restype)(address)
+        unchecked.argtypes = None
+        return unchecked
+
+    return _TextCalls(
+        bind(pdfium_c.FPDFText_GetLooseCharBox),
+        bind(pdfium_c.FPDFText_GetMatrix),
+        bind(pdfium_c.FPDFText_GetFontSize, ctypes.c_double),
+        bind(pdfium_c.FPDFText_GetFontWeight),
+        bind(pdfium_c.FPDFText_GetFontInfo, ctypes.c_ulong),
+        bind(pdfium_c.FPDFText_HasUnicodeMapError),
+        bind(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint),
+        bind(pdfium_c.FPDFText_IsHyphen),
+    )
 
 
 def _cardinal(a: float, b: float) -> tuple[int, int]:
@@ -425,15 +456,16 @@ class _Turn:
 
 def _pdfium_char_text(tp: pdfium_c.FPDF_TEXTPAGE, count: int) -> tuple[str, list[int]]:
     """Text with one character per index, and the indices of glyphs without a Unicode map."""
-    get_unicode = pdfium_c.FPDFText_GetUnicode
-    map_error = pdfium_c.FPDFText_HasUnicodeMapError
+    calls = _raw_text_calls()
+    get_unicode, map_error, is_hyphen = calls.unicode, calls.map_error, calls.is_hyphen
+    tp_ptr = ctypes.c_void_p(ctypes.cast(tp, ctypes.c_void_p).value)
     chars: list[str] = []
     broken: list[int] = []
     for i in range(count):
-        code = get_unicode(tp, i)
-        if map_error(tp, i):
+        code = get_unicode(tp_ptr, i)
+        if map_error(tp_ptr, i):
             broken.append(i)
-        if code == 2 and pdfium_c.FPDFText_IsHyphen(tp, i):
+        if code == 2 and is_hyphen(tp_ptr, i):
             code = 0xFFFE  # the bulk text API's marker for a hyphen that ends a line
         chars.append(chr(code) if 0 < code < 0xD800 or 0xE000 <= code < 0x110000 else "\x00")
     return "".join(chars), broken

@@ -22,7 +22,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import compress, count, pairwise
 from operator import attrgetter
 
 from .backends import RawPage, RawTable, Word
@@ -68,6 +68,7 @@ _MARKER_RE = re.compile(r"^[\d*†‡,]+$")
 _UNIT_RE = re.compile(r"(^|\d)(k?m|cm|mm)$")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _NUM_TOKEN_RE = re.compile(r"[-–−+±~(]?\d[\d.,:/%–-]*\)?%?$")
+_NUM_SIGNS = frozenset("-–−+±~(")
 _NUM_CELL_RE = re.compile(
     r"^[-–−+±~]?\(?[\d .,:/%–-]*\d[\d .,:/%–-]*\)?"
     r"(\s*(%|procent|kr|kronor|tkr|mkr|mnkr|msek|sek|mdkr|mdr|eur|euro|st|ggr|ha|km|ton))?\.?$",
@@ -101,6 +102,10 @@ def analyse_page(raw: RawPage) -> PageLayout:
     block = 0
     for leaf in _order(items, body, 0):
         leaf.sort(key=_TOP)
+        if not groups:  # only words: the leaf is one run
+            lines.extend(_block_lines(leaf, block, "body", body, raw.height))
+            block += 1
+            continue
         run: list[Tok] = []
         for item in leaf:
             if isinstance(item, Group):
@@ -122,37 +127,38 @@ def analyse_page(raw: RawPage) -> PageLayout:
 
 
 def _clean(raw: RawPage) -> tuple[list[Tok], int]:
-    toks: list[Tok] = []
-    seen: set[tuple[str, int, int]] = set()
+    words: list[Tok | None] = raw.words  # type: ignore[assignment]
     dropped = 0
-    # One search over the page decides whether any word needs clean-up at all.
-    needs_work = NEEDS_WORK_RE.search
-    if not needs_work(" ".join(w.text for w in raw.words)):
-        needs_work = _never
-    for w in raw.words:
-        raw_text = text = w.text
-        if needs_work(raw_text):
-            text, lost = clean_word(raw_text)
+    # One search over the page decides whether any word needs clean-up at all; if so, a
+    # C-level pass finds those words (most pages have a few hyphens or ligatures).
+    texts = list(map(_TEXT, words))
+    search = NEEDS_WORK_RE.search
+    if search(" ".join(texts)):
+        words = list(words)
+        for i in compress(count(), map(search, texts)):
+            w = words[i]
+            text, lost = clean_word(texts[i])
             dropped += lost
-            if not text:
-                continue
-            w = w._replace(text=text, glue=raw_text[-1] in LIGATURE_CHARS)
-        key = (text, int(w.x0), int(w.top))
+            words[i] = w._replace(text=text, glue=texts[i][-1] in LIGATURE_CHARS) if text else None
+    toks: list[Tok] = []
+    append = toks.append
+    seen: set[tuple[str, int, int]] = set()
+    add = seen.add
+    for w in words:
+        if w is None:
+            continue
+        key = (w.text, int(w.x0), int(w.top))
         if key in seen:
             continue  # the same word printed twice (fake bold, shadow): keep one
-        seen.add(key)
+        add(key)
         if w.x1 > w.x0 and w.bottom > w.top:
-            toks.append(w)
+            append(w)
     return toks, dropped
-
-
-def _never(_text: str) -> None:
-    return None
 
 
 def _body_size(toks: Sequence[Tok]) -> float:
     """The most common font size of words: the size of running text."""
-    size = Counter(map(_SIZE, toks)).most_common(1)[0][0]
+    size = Counter([t.size for t in toks]).most_common(1)[0][0]
     return max(round(size, 1), 1.0)
 
 
@@ -218,7 +224,12 @@ def _is_numeric(cell: list[Tok]) -> bool:
 
 def _claim_text_tables(toks: list[Tok], body: float, out: list[Group]) -> list[Tok]:
     """Ruling-free tables: runs of ≥2 rows with ≥3 cells of which ≥2 are numbers."""
-    numbers = [t for t in toks if _NUM_TOKEN_RE.match(t.text)]
+    # (The first-character test, as \d is str.isdecimal, spares most words the regex call.)
+    numbers = [
+        t
+        for t in toks
+        if ((c := t.text[:1]).isdecimal() or c in _NUM_SIGNS) and _NUM_TOKEN_RE.match(t.text)
+    ]
     if len(numbers) < 4:
         return toks  # cheap exit for prose pages
     gap = max(0.9 * body, 5.0)
@@ -397,30 +408,59 @@ def _slab_groups(
         if it.bottom > bottom:
             bottom = it.bottom
     groups: list[tuple[list[Item], tuple[list[Item], list[Item]] | None]] = []
+    tol = max(0.45 * body, 3.0)
     cur = slabs[0]
-    cur_cut = _vertical_cut(cur, body)
+    cur_cut, cur_spans = _cut(cur, body)
     merged_plain = False  # cur was built from several slabs without a gutter
     for slab in slabs[1:]:
-        slab_cut = _vertical_cut(slab, body)
+        slab_cut, slab_spans = _cut(slab, body)
         if cur_cut is None and slab_cut is None:
             cur = cur + slab
+            cur_spans = _merge_spans(cur_spans, slab_spans, tol)
             merged_plain = True
             continue
         union = cur + slab
-        union_cut = _vertical_cut(union, body)
+        union_cut, union_spans = _cut(union, body)
         if union_cut is not None and not _all_in(cur, union_cut[1]):
-            cur, cur_cut, merged_plain = union, union_cut, False
+            cur, cur_cut, cur_spans, merged_plain = union, union_cut, union_spans, False
             continue
         # (Text above the right-hand columns only, with nothing beside it on the left, is a
         # title or lead over those columns: read it first rather than after the left column.)
         if merged_plain:
-            cur_cut = _vertical_cut(cur, body)
+            cur_cut = _plain_cut(cur, cur_spans, body)
         groups.append((cur, cur_cut))
-        cur, cur_cut, merged_plain = slab, slab_cut, False
+        cur, cur_cut, cur_spans, merged_plain = slab, slab_cut, slab_spans, False
     if merged_plain:
-        cur_cut = _vertical_cut(cur, body)
+        cur_cut = _plain_cut(cur, cur_spans, body)
     groups.append((cur, cur_cut))
     return groups
+
+
+Spans = list[tuple[float, float]]
+
+
+def _merge_spans(a: Spans | None, b: Spans | None, tol: float) -> Spans | None:
+    """The x-spans of two item sets together: the same sweep as in _cut, over spans."""
+    if a is None or b is None:
+        return None
+    merged = sorted(a + b)
+    out = [merged[0]]
+    for x0, x1 in merged[1:]:
+        start, reach = out[-1]
+        if x0 - reach >= tol:
+            out.append((x0, x1))
+        elif x1 > reach:
+            out[-1] = (start, x1)
+    return out
+
+
+def _plain_cut(
+    items: list[Item], spans: Spans | None, body: float
+) -> tuple[list[Item], list[Item]] | None:
+    """The cut of slabs merged without a gutter: none when their spans leave no gap."""
+    if spans is not None and len(spans) == 1:
+        return None
+    return _cut(items, body)[0]
 
 
 def _all_in(part: list[Item], side: list[Item]) -> bool:
@@ -432,24 +472,46 @@ def _rows(items: Sequence[Item], body: float) -> int:
     """Approximate number of text lines (boxes and tables count as several)."""
     n = 0
     last = -1e9
-    for top in sorted(it.top for it in items):
-        if top - last > 0.5 * body:
+    step = 0.5 * body
+    for top in sorted([it.top for it in items]):
+        if top - last > step:
             n += 1
             last = top
-    n += 2 * sum(1 for it in items if isinstance(it, Group))
+    for it in items:
+        if isinstance(it, Group):
+            n += 2
     return n
 
 
-def _vertical_cut(items: list[Item], body: float) -> tuple[list[Item], list[Item]] | None:
+def _extent(items: Sequence[Item]) -> tuple[float, float, float]:
+    """Top, bottom and right edge of items (one plain loop: cheaper than three min/max)."""
+    first = items[0]
+    top, bottom, x1 = first.top, first.bottom, first.x1
+    for it in items:
+        if it.top < top:
+            top = it.top
+        if it.bottom > bottom:
+            bottom = it.bottom
+        if it.x1 > x1:
+            x1 = it.x1
+    return top, bottom, x1
+
+
+def _cut(
+    items: list[Item], body: float
+) -> tuple[tuple[list[Item], list[Item]] | None, Spans | None]:
     """Split at the widest gutter: a band no item crosses, with real columns on both sides.
 
     Display type (more than DISPLAY_RATIO x body size: a "7 juni" over a picture, a drop
     cap) may straddle gutters; it does not block them and goes to the side of its centre.
+
+    Also returns the items' x-spans: their extent split at every gap of gutter width (None
+    when display type is present, since which items count then depends on the whole set), so
+    that _slab_groups can tell whether merged slabs have any gap without a new sweep.
     """
-    if len(items) < 4:
-        return None
     display = DISPLAY_RATIO * body
     extra = [it for it in items if it.size > display]
+    has_display = bool(extra)
     if extra and len(items) - len(extra) >= 4:
         core = [it for it in items if it.size <= display]
     else:
@@ -458,36 +520,47 @@ def _vertical_cut(items: list[Item], body: float) -> tuple[list[Item], list[Item
     min_gutter = max(0.45 * body, 3.0)
     gaps: list[tuple[float, float]] = []
     reach = by_x[0].x1
-    for it in by_x[1:]:
+    for it in by_x:
         if it.x0 - reach >= min_gutter:
             gaps.append((reach, it.x0))
         if it.x1 > reach:
             reach = it.x1
-    if not gaps:
-        return None
+    spans: Spans | None = None
+    if not has_display:
+        starts = [by_x[0].x0, *(g[1] for g in gaps)]
+        ends = [*(g[0] for g in gaps), reach]
+        spans = list(zip(starts, ends, strict=True))
+    if len(items) < 4 or not gaps:
+        return None, spans
     for g0, g1 in sorted(gaps, key=lambda g: g[0] - g[1]):
-        left = [it for it in core if it.x1 <= g0]
-        right = [it for it in core if it.x0 >= g1]
-        lw = max(it.x1 for it in left) - min(it.x0 for it in left)
-        rw = max(it.x1 for it in right) - min(it.x0 for it in right)
+        # Every item left of the gap comes before it in x order and every item right of it
+        # after (all end left of g0, all start right of g1), so the sides are the slices
+        # at the first item starting at g1; the rightmost end on the left is g0 itself.
+        i = bisect_left(by_x, g1, key=_X0)
+        lpart, rpart = by_x[:i], by_x[i:]
+        ltop, lbot, _ = _extent(lpart)
+        rtop, rbot, rx1 = _extent(rpart)
+        lw = g0 - by_x[0].x0
+        rw = rx1 - g1
         if lw < 2.5 * body or rw < 2.5 * body:
             continue  # bullets, list numbers, a lone number: not a column
-        ltop, lbot = min(it.top for it in left), max(it.bottom for it in left)
-        rtop, rbot = min(it.top for it in right), max(it.bottom for it in right)
         overlap = min(lbot, rbot) - max(ltop, rtop)
         if overlap < 0.3 * min(lbot - ltop, rbot - rtop):
             continue  # stacked, not side by side
-        lrows, rrows = _rows(left, body), _rows(right, body)
+        lrows, rrows = _rows(lpart, body), _rows(rpart, body)
         rows = min(lrows, rrows)
         if rows < 2 and not (max(lrows, rrows) >= 3 and g1 - g0 >= 1.5 * body):
             continue  # one line each side: a gap inside a line (except a margin note)
         if rows < 4 and g1 - g0 < 1.2 * body:
             continue  # a narrow aligned gap over a couple of lines is chance, not a gutter
+        # The sides in the items' own order, which later stable sorts depend on.
+        left = [it for it in core if it.x1 <= g0]
+        right = [it for it in core if it.x0 >= g1]
         mid = (g0 + g1) / 2
         for it in extra:
             (left if it.x0 + it.x1 < 2 * mid else right).append(it)
-        return left, right
-    return None
+        return (left, right), spans
+    return None, spans
 
 
 # ---------------------------------------------------------------------------- lines
@@ -569,19 +642,29 @@ def _line(toks: list[Tok], block: int, kind: str, text: str | None = None) -> tu
     if text is None:
         text, toks = _join(toks)
     first = toks[0]
-    if len(toks) == 1:
-        x0, top, x1, bottom, size = first.x0, first.top, first.x1, first.bottom, first.size
-        total = len(first.text)
-        bold_chars = total if first.bold else 0
-    else:  # C-level min/max over attributes: this runs once per line of every page
-        x0 = min(map(_X0, toks))
-        top = min(map(_TOP, toks))
-        x1 = max(map(_X1, toks))
-        bottom = max(map(_BOTTOM, toks))
-        total = sum(map(len, map(_TEXT, toks)))
-        bold_chars = sum(len(t.text) for t in toks if t.bold)
-        size = first.size
-        if len(set(map(_SIZE, toks))) > 1:  # median size over characters
+    x0, top, x1, bottom, size = first.x0, first.top, first.x1, first.bottom, first.size
+    total = len(first.text)
+    bold_chars = total if first.bold else 0
+    if len(toks) > 1:
+        # One plain loop: on CPython 3.11 it beats several min(map(attrgetter)) passes.
+        mixed = False
+        total = bold_chars = 0
+        for t in toks:
+            if t.x0 < x0:
+                x0 = t.x0
+            if t.top < top:
+                top = t.top
+            if t.x1 > x1:
+                x1 = t.x1
+            if t.bottom > bottom:
+                bottom = t.bottom
+            n = len(t.text)
+            total += n
+            if t.bold:
+                bold_chars += n
+            if t.size != size:
+                mixed = True
+        if mixed:  # median size over characters
             sizes = sorted((t.size, len(t.text)) for t in toks)
             acc = 0
             size = sizes[-1][0]
