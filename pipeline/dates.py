@@ -18,11 +18,23 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 
 from .figures import labelled, lexicon
-from .numbers import DATA_DIR, Row, Token, free_before, low_at, row_error, table, tokenize
+from .numbers import (
+    DATA_DIR,
+    Row,
+    Token,
+    free_before,
+    low_at,
+    row_error,
+    table,
+    token_lows,
+    tokenize,
+)
 
 __all__ = ["DateHit", "find_dates"]
 
@@ -41,6 +53,9 @@ class _DateLexicon:
     months: dict[str, int]
     seasons: dict[str, str]
     ordinals: dict[str, int]
+    # Lower-cased token -> _NOT_A_START / _START / _YEAR (see _candidates); filled per new
+    # word and kept as long as this lexicon.
+    starts: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _int_field(name: str, row: Row, value: str, low: int, high: int) -> int:
@@ -148,8 +163,10 @@ def _read_point(tokens: Sequence[Token], i: int, allow_day: bool = False) -> _Po
         if _is(tokens, i + 1, "-") and i + 2 < n and tokens[i + 2].gap == "":
             month = _small(tokens, i + 2, 1, 12)
             if month is not None and len(tokens[i + 2].text) == 2:
-                if _is(tokens, i + 3, "-") and _small(tokens, i + 4, 1, 31) is not None and (
-                    tokens[i + 4].gap == "" and len(tokens[i + 4].text) == 2
+                if (
+                    _is(tokens, i + 3, "-")
+                    and _small(tokens, i + 4, 1, 31) is not None
+                    and (tokens[i + 4].gap == "" and len(tokens[i + 4].text) == 2)
                 ):
                     day = int(tokens[i + 4].text)
                     return _Point(year, month, day, i, i + 5) if _valid(year, month, day) else None
@@ -161,8 +178,10 @@ def _read_point(tokens: Sequence[Token], i: int, allow_day: bool = False) -> _Po
     if day is None:
         return None
     # Numeric day/month: "25/5 2015", "25/5-2015", "25.5.2015".
-    if (_is(tokens, i + 1, "/") or _is(tokens, i + 1, ".")) and i + 2 < n and (
-        tokens[i + 2].gap == ""
+    if (
+        (_is(tokens, i + 1, "/") or _is(tokens, i + 1, "."))
+        and i + 2 < n
+        and (tokens[i + 2].gap == "")
     ):
         month = _small(tokens, i + 2, 1, 12)
         k = i + 3
@@ -234,7 +253,13 @@ def _hit(
     text: str, tokens: Sequence[Token], first: int, after: int, value: str, kind: str
 ) -> DateHit:
     start, end = tokens[first].start, tokens[after - 1].end
-    return DateHit(start, end, text[start:end], value, kind)
+    # What DateHit(...) makes, without a frozen dataclass's object.__setattr__ per field.
+    hit = _new_object(DateHit)
+    hit.__dict__.update(start=start, end=end, text=text[start:end], value=value, kind=kind)
+    return hit
+
+
+_new_object = object.__new__
 
 
 def _blocked(tokens: Sequence[Token], first: int) -> bool:
@@ -287,8 +312,10 @@ def _quarter(text: str, tokens: Sequence[Token], i: int) -> tuple[list[DateHit],
     year_at = i + 1
     if token.low in lex.ordinals:
         which, noun_at = lex.ordinals[token.low], i + 1
-    elif _small(tokens, i, 1, 4) is not None and _is(tokens, i + 1, ":") and (
-        low_at(tokens, i + 2) in ("a", "e") and tokens[i + 2].gap == ""
+    elif (
+        _small(tokens, i, 1, 4) is not None
+        and _is(tokens, i + 1, ":")
+        and (low_at(tokens, i + 2) in ("a", "e") and tokens[i + 2].gap == "")
     ):
         which, noun_at = int(token.text), i + 3
     elif len(token.low) == 2 and token.low[0] == "q" and token.low[1] in "1234":
@@ -357,6 +384,10 @@ def _short_year(tokens: Sequence[Token], k: int, start: _Point) -> _Point | None
     return _Point(year, None, None, k, k + 1) if year > start.year else None
 
 
+_NUM_SPECIALS = (_decades, _quarter)
+_WORD_SPECIALS = (_season, _quarter)
+
+
 def _date_at(text: str, tokens: Sequence[Token], i: int) -> tuple[list[DateHit], int] | None:
     token = tokens[i]
     if token.low == "mellan":
@@ -366,7 +397,8 @@ def _date_at(text: str, tokens: Sequence[Token], i: int) -> tuple[list[DateHit],
             if end is not None and not _blocked(tokens, i + 1):
                 return _period(text, tokens, i, start, end)
         return None
-    for special in (_decades, _season, _quarter):
+    # _decades reads digits only and _season words only: each is tried where it can match.
+    for special in _NUM_SPECIALS if token.kind == "num" else _WORD_SPECIALS:
         found = special(text, tokens, i)
         if found is not None:
             return found if not _blocked(tokens, i) else None
@@ -386,12 +418,22 @@ def _date_at(text: str, tokens: Sequence[Token], i: int) -> tuple[list[DateHit],
         # "2014/2020": close years joined by a slash (not "2023/449", a case number).
         end_year = _year(tokens, k + 1)
         short = _small(tokens, k + 1, 0, 99)
-        if end_year is None and short is not None and start.year is not None and (
-            len(tokens[k + 1].text) == 2 and short == (start.year + 1) % 100 and start.year < 2099
+        if (
+            end_year is None
+            and short is not None
+            and start.year is not None
+            and (
+                len(tokens[k + 1].text) == 2
+                and short == (start.year + 1) % 100
+                and start.year < 2099
+            )
         ):
             end_year = start.year + 1  # "2017/18": a fiscal or school year
-        if end_year is not None and tokens[k + 1].gap == "" and start.year is not None and (
-            0 < end_year - start.year <= 10
+        if (
+            end_year is not None
+            and tokens[k + 1].gap == ""
+            and start.year is not None
+            and (0 < end_year - start.year <= 10)
         ):
             return _period(text, tokens, i, start, _Point(end_year, None, None, k + 1, k + 2))
     if start.year is None or _bad_trailer(tokens, k):
@@ -405,6 +447,47 @@ def _date_at(text: str, tokens: Sequence[Token], i: int) -> tuple[list[DateHit],
     return [_hit(text, tokens, first, k, _format(start), "date")], k
 
 
+_NOT_A_START, _START, _YEAR = 0, 1, 2
+_KIND = itemgetter(0)
+_START_TABLE_LIMIT = 1 << 18  # distinct words remembered before the table starts afresh
+
+
+def _start_kind(kind: str, low: str, lex: _DateLexicon) -> int:
+    """Whether _date_at can find anything at a token: every digit run (_YEAR for 19xx/20xx)
+    and the words it tests: "mellan", months, seasons, ordinals, "kvartal"/"kv", "q1"-"q4"."""
+    if kind == "num":
+        return _YEAR if len(low) == 4 and low[:2] in ("19", "20") else _START
+    if kind != "word":
+        return _NOT_A_START
+    if (
+        low in lex.months
+        or low in lex.seasons
+        or low in lex.ordinals
+        or low in ("mellan", "kvartal", "kv")
+        or (len(low) == 2 and low[0] == "q" and low[1] in "1234")
+    ):
+        return _START
+    return _NOT_A_START
+
+
+def _candidates(tokens: list[Token]) -> tuple[list[int], list[int]]:
+    """(indices of the tokens a date may start at, indices of the years among them), from a
+    table of distinct lower-cased tokens: a text costs a few C-level passes."""
+    lex = _lexicon()
+    lows = token_lows(tokens)
+    table = lex.starts
+    flags = list(map(table.get, lows))
+    if None in flags:  # words not seen before
+        if len(table) > _START_TABLE_LIMIT:
+            table.clear()
+        kinds = dict(zip(lows, map(_KIND, tokens), strict=True))
+        for low in set(lows).difference(table):
+            table[low] = _start_kind(kinds[low], low, lex)
+        flags = list(map(table.__getitem__, lows))
+    indices = range(len(flags))
+    return list(compress(indices, flags)), list(compress(indices, map(_YEAR.__eq__, flags)))
+
+
 def find_dates(text: str) -> list[DateHit]:
     """All dates in `text` that name a year, sorted by start; never raises on a str."""
     if not isinstance(text, str) or not text:
@@ -412,32 +495,28 @@ def find_dates(text: str) -> list[DateHit]:
     tokens = tokenize(text)
     n = len(tokens)
     # Every date names a year within a few tokens of its start ("27 juni till 14 september
-    # 2023"): knowing where the next year is lets long stretches without one be skipped.
-    years = [
-        index
-        for index, token in enumerate(tokens)
-        if token.kind == "num" and len(token.text) == 4 and token.text[:2] in ("19", "20")
-    ]
-    next_year = [n] * (n + 1)
-    following = n
-    for index in range(n - 1, -1, -1):
-        if years and years[-1] == index:
-            following = years.pop()
-        next_year[index] = following
+    # 2023"): a token farther than _YEAR_WINDOW before the next year is skipped. Past the
+    # last year, reading goes on only when the first token reached is that close to the end
+    # of the text (the year window measured against the end).
+    candidates, years = _candidates(tokens)
+    last_year = years[-1] if years else -1
     hits: list[DateHit] = []
-    i = 0
-    while i < n:
-        if next_year[i] - i > _YEAR_WINDOW:
-            if next_year[i] == n:
+    i = 0  # the token after the latest date
+    y = 0  # years[y] is the first year at or after the candidate
+    for c in candidates:
+        if c < i:
+            continue
+        if c > last_year:
+            if n - max(i, last_year + 1) > _YEAR_WINDOW:
                 break
-            i = next_year[i] - _YEAR_WINDOW  # nothing before that is near a year
-            continue
-        token = tokens[i]
-        found = _date_at(text, tokens, i) if token.kind in ("num", "word") else None
-        if found is None:
-            i += 1
-            continue
-        new_hits, i = found
-        hits.extend(new_hits)
+        else:
+            while years[y] < c:
+                y += 1
+            if years[y] - c > _YEAR_WINDOW:
+                continue
+        found = _date_at(text, tokens, c)
+        if found is not None:
+            new_hits, i = found
+            hits.extend(new_hits)
     hits.sort(key=lambda hit: hit.start)
     return hits

@@ -929,13 +929,12 @@ def _start_candidates(tokens: list[Token], lex: Lexicon) -> list[int]:
     lower-cased token and kept in the lexicon: a text costs a few C-level passes."""
     lows = token_lows(tokens)
     table = lex.starts
-    missing = set(lows).difference(table)
-    if missing:
+    flags = list(map(table.get, lows))
+    if None in flags:  # words not seen before
         if len(table) > _START_TABLE_LIMIT:
             table.clear()
-            missing = set(lows)
         kinds = dict(zip(lows, map(_KIND, tokens), strict=True))
-        for low in missing:
+        for low in set(lows).difference(table):
             kind = kinds[low]
             if kind == "num":
                 table[low] = True
@@ -943,7 +942,8 @@ def _start_candidates(tokens: list[Token], lex: Lexicon) -> list[int]:
                 table[low] = _word_starts(low, lex)
             else:
                 table[low] = low in SIGNS or low in lex.prefix_currencies.firsts
-    return list(compress(range(len(lows)), map(table.__getitem__, lows)))
+        flags = list(map(table.__getitem__, lows))
+    return list(compress(range(len(flags)), flags))
 
 
 _KIND = itemgetter(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -291,3 +292,21 @@ def test_short_heads_close_compounds_only_when_listed(data_copy: Path) -> None:
     _clear_caches()
     assert figures.find_figures("24 godståg") == []
     assert [h.unit for h in figures.find_figures("24 tåg")] == ["tåg"]
+
+
+def test_hits_hold_exactly_their_fields_in_order() -> None:
+    """Hits are built without the dataclass __init__ (speed); they must still be the same
+    objects one would get from it: same fields in field order, equal and hashable alike."""
+    text = "Cirka 10–12 miljoner kronor, hälften av budgeten, under 2014–2020 och hösten 2017."
+    found: list[figures.FigureHit | dates.DateHit] = [
+        *figures.find_figures(text),
+        *dates.find_dates(text),
+    ]
+    assert {type(hit) for hit in found} == {figures.FigureHit, dates.DateHit}
+    for hit in found:
+        names = [field.name for field in dataclasses.fields(hit)]
+        assert list(vars(hit)) == names
+        rebuilt = type(hit)(**vars(hit))
+        assert rebuilt == hit and hash(rebuilt) == hash(hit)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            hit.start = 0  # type: ignore[misc]
