@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -335,16 +335,14 @@ def _upright_words(
             or x1 - x0 > (stop - start) * per_char + unit
         ):
             # The "word" jumps lines or gaps (no space was generated): split per char.
-            words.extend(_split_chars(tp, text, start, stop - 1, size, bold, left, top, rect))
+            words.extend(_split_chars(tp_ptr, text, start, stop - 1, size, bold, left, top, rect))
         else:  # mixed sizes within the word: a note marker ("beroenden³"), a drop cap
-            words.extend(_with_marker(tp, text, start, stop, size, bold, left, top, rect))
+            words.extend(_with_marker(tp_ptr, text, start, stop, size, bold, left, top, rect))
     return "sideways" if skipped > len(words) else "ok"
 
 
 class _TextCalls(NamedTuple):
-    """FPDFText_* functions bound without ctypes argument checks (argtypes unset: each
-    checked call costs ~1 µs more). Arguments: the text page as c_void_p, Python int
-    indices, byref() structs, c_ulong lengths."""
+    """FPDFText_* functions bound by _unchecked (the text page goes in as c_void_p)."""
 
     loose_box: Callable[..., int]
     matrix: Callable[..., int]
@@ -356,23 +354,29 @@ class _TextCalls(NamedTuple):
     is_hyphen: Callable[..., int]
 
 
+def _unchecked(function: object, restype: type = ctypes.c_int) -> Callable[..., Any]:
+    """A PDFium function bound without ctypes argument checks (argtypes unset) and without
+    releasing the GIL (PYFUNCTYPE): each call is a few µs of work, and the checks and GIL
+    handoff cost more than the call itself. Arguments must be ctypes objects (handles as
+    c_void_p, structs and out-values by byref(), lengths as c_ulong) or plain ints for C ints.
+    """
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    bound = ctypes.PYFUNCTYPE(restype)(address)
+    bound.argtypes = None
+    return bound
+
+
 @functools.lru_cache(maxsize=1)
 def _raw_text_calls() -> _TextCalls:
-    def bind(function: object, restype: type = ctypes.c_int) -> Callable[..., object]:
-        address = ctypes.cast(function, ctypes.c_void_p).value
-        unchecked = ctypes.CFUNCTYPE(restype)(address)
-        unchecked.argtypes = None
-        return unchecked
-
     return _TextCalls(
-        bind(pdfium_c.FPDFText_GetLooseCharBox),
-        bind(pdfium_c.FPDFText_GetMatrix),
-        bind(pdfium_c.FPDFText_GetFontSize, ctypes.c_double),
-        bind(pdfium_c.FPDFText_GetFontWeight),
-        bind(pdfium_c.FPDFText_GetFontInfo, ctypes.c_ulong),
-        bind(pdfium_c.FPDFText_HasUnicodeMapError),
-        bind(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint),
-        bind(pdfium_c.FPDFText_IsHyphen),
+        _unchecked(pdfium_c.FPDFText_GetLooseCharBox),
+        _unchecked(pdfium_c.FPDFText_GetMatrix),
+        _unchecked(pdfium_c.FPDFText_GetFontSize, ctypes.c_double),
+        _unchecked(pdfium_c.FPDFText_GetFontWeight),
+        _unchecked(pdfium_c.FPDFText_GetFontInfo, ctypes.c_ulong),
+        _unchecked(pdfium_c.FPDFText_HasUnicodeMapError),
+        _unchecked(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint),
+        _unchecked(pdfium_c.FPDFText_IsHyphen),
     )
 
 
@@ -472,7 +476,7 @@ def _pdfium_char_text(tp: pdfium_c.FPDF_TEXTPAGE, count: int) -> tuple[str, list
 
 
 def _with_marker(
-    tp: pdfium_c.FPDF_TEXTPAGE,
+    tp: ctypes.c_void_p,
     text: str,
     start: int,
     stop: int,
@@ -485,8 +489,8 @@ def _with_marker(
     """A word whose characters differ in size; a smaller trailing run of digits (a footnote
     marker set as superscript) becomes a word of its own, which layout drops."""
     rect_ref = ctypes.byref(rect)
-    loose_box = pdfium_c.FPDFText_GetLooseCharBox
-    loose_box(tp, start, rect)
+    loose_box = _raw_text_calls().loose_box
+    loose_box(tp, start, rect_ref)
     x0, t0, b0 = rect.left, rect.top, rect.bottom
     k = stop
     while k > start + 1 and text[k - 1] in _MARKER_CHARS:
@@ -512,7 +516,7 @@ def _with_marker(
 
 
 def _split_chars(
-    tp: pdfium_c.FPDF_TEXTPAGE,
+    tp: ctypes.c_void_p,
     text: str,
     start: int,
     end: int,
@@ -528,8 +532,9 @@ def _split_chars(
     box: list[float] = []
     rect_ref = ctypes.byref(rect)
     gap = 0.3 * max(size, 1.0)
+    loose_box = _raw_text_calls().loose_box
     for i in range(start, end + 1):
-        pdfium_c.FPDFText_GetLooseCharBox(tp, i, rect_ref)
+        loose_box(tp, i, rect_ref)
         x0, x1 = rect.left - left, rect.right - left
         t, b = top - rect.top, top - rect.bottom
         if cur:
@@ -566,6 +571,13 @@ def _pdfium_objects(
     frames: list[Box] = []
     images: list[Box] = []
     edges: list[Box] = []  # degenerate boxes: x0 == x1 (vertical) or top == bottom
+    calls = _raw_object_calls()
+    get_object, get_type, get_bounds, count_segments = (
+        calls.page_object,
+        calls.object_type,
+        calls.bounds,
+        calls.count_segments,
+    )
     l_, b_, r_, t_ = (ctypes.c_float() for _ in range(4))
     refs = (ctypes.byref(l_), ctypes.byref(b_), ctypes.byref(r_), ctypes.byref(t_))
     path_t, image_t, form_t, text_t = (
@@ -574,16 +586,15 @@ def _pdfium_objects(
         pdfium_c.FPDF_PAGEOBJ_FORM,
         pdfium_c.FPDF_PAGEOBJ_TEXT,
     )
-    get_type = pdfium_c.FPDFPageObj_GetType
 
-    def visit(obj: pdfium_c.FPDF_PAGEOBJECT, kind: int, depth: int) -> None:
+    def visit(obj: _Ptr, kind: int, depth: int) -> None:
         if kind == form_t:
             if depth < 3:
-                for k in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-                    child = pdfium_c.FPDFFormObj_GetObject(obj, k)
+                for k in range(calls.form_count(obj)):
+                    child = calls.form_object(obj, k)
                     visit(child, get_type(child), depth + 1)
             return
-        if not pdfium_c.FPDFPageObj_GetBounds(obj, *refs):
+        if not get_bounds(obj, *refs):
             return
         x0, y0, x1, y1 = l_.value - left, top - t_.value, r_.value - left, top - b_.value
         if kind == image_t:
@@ -598,7 +609,7 @@ def _pdfium_objects(
             x = (x0 + x1) / 2
             edges.append((x, y0, x, y1))
             return
-        segments = pdfium_c.FPDFPath_CountSegments(obj)
+        segments = count_segments(obj)
         if (
             segments in (4, 5)
             and w >= _FRAME_MIN_H
@@ -610,26 +621,47 @@ def _pdfium_objects(
         if w >= _FRAME_MIN_W and h >= _FRAME_MIN_H and segments <= 24:  # rectangles, rounded
             frames.append((x0, y0, x1, y1))
 
+    # Text objects are most of a page's objects: two unchecked calls each to pass them by.
     raw_page = page.raw
-    # Text objects are most of a page's objects: find the others with plain-pointer calls
-    # and fetch only those as typed handles.
-    get_object_addr, get_type_addr = _raw_object_calls()
-    page_addr = ctypes.cast(raw_page, ctypes.c_void_p).value
+    page_ptr = ctypes.c_void_p(ctypes.cast(raw_page, ctypes.c_void_p).value)
     for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
-        kind = get_type_addr(get_object_addr(page_addr, k))
+        obj = get_object(page_ptr, k)
+        kind = get_type(obj)
         if kind != text_t and kind in (path_t, form_t, image_t):
-            visit(pdfium_c.FPDFPage_GetObject(raw_page, k), kind, 0)
+            visit(obj, kind, 0)
     return frames, images, edges
 
 
+class _Ptr(ctypes.c_void_p):
+    """A pointer result kept as a ctypes object (a c_void_p subclass is not turned into an
+    int), so it can go straight back into an unchecked call."""
+
+
+class _ObjectCalls(NamedTuple):
+    page_object: Callable[..., _Ptr]
+    object_type: Callable[..., int]
+    bounds: Callable[..., int]
+    count_segments: Callable[..., int]
+    form_count: Callable[..., int]
+    form_object: Callable[..., _Ptr]
+    path_segment: Callable[..., _Ptr]
+    segment_point: Callable[..., int]
+    segment_type: Callable[..., int]
+
+
 @functools.lru_cache(maxsize=1)
-def _raw_object_calls() -> tuple[Callable[[int | None, int], int], Callable[[int], int]]:
-    """FPDFPage_GetObject / FPDFPageObj_GetType on plain addresses (no pointer checks)."""
-    get_object = ctypes.cast(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p).value
-    get_type = ctypes.cast(pdfium_c.FPDFPageObj_GetType, ctypes.c_void_p).value
-    return (
-        ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(get_object),
-        ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p)(get_type),
+def _raw_object_calls() -> _ObjectCalls:
+    """Page-object functions bound without argument checks (see _raw_text_calls)."""
+    return _ObjectCalls(
+        _unchecked(pdfium_c.FPDFPage_GetObject, _Ptr),
+        _unchecked(pdfium_c.FPDFPageObj_GetType),
+        _unchecked(pdfium_c.FPDFPageObj_GetBounds),
+        _unchecked(pdfium_c.FPDFPath_CountSegments),
+        _unchecked(pdfium_c.FPDFFormObj_CountObjects),
+        _unchecked(pdfium_c.FPDFFormObj_GetObject, _Ptr),
+        _unchecked(pdfium_c.FPDFPath_GetPathSegment, _Ptr),
+        _unchecked(pdfium_c.FPDFPathSegment_GetPoint),
+        _unchecked(pdfium_c.FPDFPathSegment_GetType),
     )
 
 
@@ -660,16 +692,17 @@ def _join_lines(
     return out
 
 
-def _is_rectangle(obj: pdfium_c.FPDF_PAGEOBJECT, segments: int) -> bool:
+def _is_rectangle(obj: _Ptr, segments: int) -> bool:
     """An axis-aligned rectangle: every point shares its x or its y with the previous one."""
+    calls = _raw_object_calls()
     x, y = ctypes.c_float(), ctypes.c_float()
     xr, yr = ctypes.byref(x), ctypes.byref(y)
     prev: tuple[float, float] | None = None
     for i in range(segments):
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
-        if not seg or not pdfium_c.FPDFPathSegment_GetPoint(seg, xr, yr):
+        seg = calls.path_segment(obj, i)
+        if not seg or not calls.segment_point(seg, xr, yr):
             return False
-        if pdfium_c.FPDFPathSegment_GetType(seg) == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+        if calls.segment_type(seg) == pdfium_c.FPDF_SEGMENT_BEZIERTO:
             return False
         point = (x.value, y.value)
         if prev is not None and abs(point[0] - prev[0]) > 0.5 and abs(point[1] - prev[1]) > 0.5:

@@ -101,11 +101,11 @@ def analyse_page(raw: RawPage) -> PageLayout:
     lines: list[tuple[Line, bool]] = []
     block = 0
     for leaf in _order(items, body, 0):
-        leaf.sort(key=_TOP)
-        if not groups:  # only words: the leaf is one run
+        if not groups:  # only words: the leaf is one run (_group_rows sorts it by top)
             lines.extend(_block_lines(leaf, block, "body", body, raw.height))
             block += 1
             continue
+        leaf.sort(key=_TOP)
         run: list[Tok] = []
         for item in leaf:
             if isinstance(item, Group):
@@ -147,11 +147,12 @@ def _clean(raw: RawPage) -> tuple[list[Tok], int]:
     for w in words:
         if w is None:
             continue
-        key = (w.text, int(w.x0), int(w.top))
+        text, x0, top, x1, bottom, _, _, _ = w
+        key = (text, x0.__trunc__(), top.__trunc__())  # int(x), without the type call
         if key in seen:
             continue  # the same word printed twice (fake bold, shadow): keep one
         add(key)
-        if w.x1 > w.x0 and w.bottom > w.top:
+        if x1 > x0 and bottom > top:
             append(w)
     return toks, dropped
 
