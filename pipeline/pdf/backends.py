@@ -82,6 +82,12 @@ def is_bold_font(name: str) -> bool:
     return bool(_BOLD_RE.search(name))
 
 
+@functools.lru_cache(maxsize=256)
+def _bold_font_name(name: bytes) -> bool:
+    """is_bold_font of a PDFium font name (a document uses a handful, looked up per line)."""
+    return is_bold_font(name.decode("latin-1"))
+
+
 # ---------------------------------------------------------------------------- validation
 
 
@@ -310,7 +316,7 @@ def _upright_words(
             bold = get_weight(tp_ptr, start) >= 600
             if not bold:
                 get_font_info(tp_ptr, start, font_buf, font_len, None)
-                bold = is_bold_font(font_buf.value.decode("latin-1"))
+                bold = _bold_font_name(font_buf.value)
         if not upright:
             skipped += 1
             continue  # rotated or mirrored text (photo credits, word art): not body text

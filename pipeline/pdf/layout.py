@@ -674,18 +674,7 @@ def _line(toks: list[Tok], block: int, kind: str, text: str | None = None) -> tu
                 if 2 * acc >= total:
                     size = s
                     break
-    line = Line(
-        text,
-        round(x0, 2),
-        round(top, 2),
-        round(x1, 2),
-        round(bottom, 2),
-        round(size, 2),
-        bold_chars * 2 > total,
-        block,
-        kind,
-    )
-    return line, bold_chars >= 0.9 * total
+    return _make_line(text, x0, top, x1, bottom, size, total, bold_chars, block, kind)
 
 
 def _block_lines(
@@ -712,9 +701,16 @@ def _row_lines(
     """The lines of one row of words (sorted by x) in one pass: split at gaps of `split`,
     words joined as _join does (same spacing and note-marker rules)."""
     main = row[0]
+    size = main.size
+    plain = size > 0
     for t in row:
         if len(t.text) > len(main.text):
             main = t
+        if t.size != size or t.glue:
+            plain = False
+    if plain:
+        _plain_row_lines(row, block, kind, split, out)
+        return
     marker_size, marker_bottom = 0.8 * main.size, main.bottom - 0.2 * main.size
     parts: list[str] = []
     kept: list[Tok] = []
@@ -746,6 +742,76 @@ def _row_lines(
         prev, prev_end = t, t.x1
     if kept:
         out.append(_line(kept, block, kind, "".join(parts)))
+
+
+def _plain_row_lines(
+    row: list[Tok], block: int, kind: str, split: float, out: list[tuple[Line, bool]]
+) -> None:
+    """_row_lines for the usual row: one font size (so no word is a raised note marker) and
+    no ligature glue. Words are joined and the line's box and bold share gathered in the same
+    loop, which _line would otherwise repeat."""
+    first = row[0]
+    size = first.size
+    tight = 0.1 * size
+    parts = [first.text]
+    x0, top, x1, bottom = first.x0, first.top, first.x1, first.bottom
+    total = len(first.text)
+    bold_chars = total if first.bold else 0
+    prev_end = x1
+    for i in range(1, len(row)):
+        t = row[i]
+        gap = t.x0 - prev_end
+        if gap >= split:
+            out.append(_make_line("".join(parts), x0, top, x1, bottom, size, total, bold_chars,
+                                  block, kind))  # fmt: skip
+            parts = [t.text]
+            x0, top, x1, bottom = t.x0, t.top, t.x1, t.bottom
+            total = len(t.text)
+            bold_chars = total if t.bold else 0
+            prev_end = x1
+            continue
+        if gap >= tight:
+            parts.append(" ")
+        parts.append(t.text)  # no visible space: one word split by font or ligature
+        if t.top < top:
+            top = t.top
+        if t.x1 > x1:
+            x1 = t.x1
+        if t.bottom > bottom:
+            bottom = t.bottom
+        n = len(t.text)
+        total += n
+        if t.bold:
+            bold_chars += n
+        prev_end = t.x1
+    out.append(_make_line("".join(parts), x0, top, x1, bottom, size, total, bold_chars, block,
+                          kind))  # fmt: skip
+
+
+def _make_line(
+    text: str,
+    x0: float,
+    top: float,
+    x1: float,
+    bottom: float,
+    size: float,
+    total: int,
+    bold_chars: int,
+    block: int,
+    kind: str,
+) -> tuple[Line, bool]:
+    line = Line(
+        text,
+        round(x0, 2),
+        round(top, 2),
+        round(x1, 2),
+        round(bottom, 2),
+        round(size, 2),
+        bold_chars * 2 > total,
+        block,
+        kind,
+    )
+    return line, bold_chars >= 0.9 * total
 
 
 def _group_lines(group: Group, block: int, body: float) -> list[tuple[Line, bool]]:
