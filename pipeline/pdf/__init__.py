@@ -264,6 +264,7 @@ def _split_furniture(layouts: list[tuple[RawPage, list[Line], bool]]) -> list[Pa
     wordings: dict[str, Counter[str]] = defaultdict(Counter)
     offsets: dict[int, set[int]] = defaultdict(set)
     edges: list[set[int]] = []
+    keys: dict[str, str] = {}  # furniture_key per line text, reused by is_furniture
     for raw, lines, _ in layouts:
         edge = _edge_lines(lines, raw.height)
         edges.append(edge)
@@ -273,7 +274,7 @@ def _split_furniture(layouts: list[tuple[RawPage, list[Line], bool]]) -> list[Pa
             if number is not None:
                 offsets[number - raw.number].add(raw.number)
                 continue
-            key = furniture_key(text)
+            key = keys[text] = furniture_key(text)
             if key and len(text.split()) <= FURNITURE_MAX_WORDS:
                 pages_with[key].add(raw.number)
                 wordings[key][text] += 1
@@ -295,7 +296,7 @@ def _split_furniture(layouts: list[tuple[RawPage, list[Line], bool]]) -> list[Pa
             return bare - number == offset
         if is_page_number(text):
             return True
-        key = furniture_key(text)
+        key = keys[text] if text in keys else furniture_key(text)
         if key not in running:
             return False
         wording = running[key]

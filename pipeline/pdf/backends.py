@@ -13,6 +13,7 @@ import functools
 import logging
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -745,8 +746,9 @@ def tables_from_edges(edges: list[Box], tol: float = 3.0) -> list[RawTable]:
         ys.sort()
     cells: list[Box] = []
     for (x, y), (hi, vi) in points.items():
-        rights = [rx for rx in by_row[hi] if rx > x]
-        downs = [dy for dy in by_col[vi] if dy > y]
+        xs, ys = by_row[hi], by_col[vi]  # sorted: the corners right of / below this one
+        rights = xs[bisect_right(xs, x) :]
+        downs = ys[bisect_right(ys, y) :]
         found = False
         for dy in downs:  # the nearest rule below with a matching corner closes the cell
             for rx in rights:
