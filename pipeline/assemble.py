@@ -47,7 +47,7 @@ def extract_entities(text: str, sections: list[Section]) -> list[list[dict[str, 
 
     Offsets in the returned dicts are offsets into `text` (the document's clean text).
     """
-    from .components.common import SPAN_KEYS, make_doc, payload_of
+    from .components.common import SPAN_KEYS, make_doc, payloads_in_order
 
     nlp = load_nlp()
     pieces: list[tuple[int, int, int]] = []
@@ -57,19 +57,20 @@ def extract_entities(text: str, sections: list[Section]) -> list[list[dict[str, 
     flowing = unwrap_lines(text)
     docs = nlp.pipe(make_doc(nlp, flowing[a:b]) for _, a, b in pieces)
     for (index, offset, _), doc in zip(pieces, docs, strict=True):
-        for field, key in SPAN_KEYS.items():
-            for span in doc.spans.get(key, []):
-                payload = dict(payload_of(span) or {})
-                start = offset + payload.pop("start", span.start_char)
-                end = offset + payload.pop("end", span.end_char)
+        for field in SPAN_KEYS:
+            # add_span kept each span's payload key in group order: no Span objects needed.
+            for label, kb_id, stored in payloads_in_order(doc, field):
+                payload = dict(stored)
+                start = offset + payload.pop("start")
+                end = offset + payload.pop("end")
                 results[index].append(
                     {
                         "field": payload.pop("target_field", field)
                         if field == "negated"
                         else field,
                         "negated": field == "negated",
-                        "label": span.label_,
-                        "kb_id": span.kb_id_,
+                        "label": label,
+                        "kb_id": kb_id,
                         "start": start,
                         "end": end,
                         "payload": payload,

@@ -125,7 +125,18 @@ def add_span(
     if group is None:
         group = doc.spans.setdefault(SPAN_KEYS[field], [])
     group.append(span)
+    _cached(doc, f"payload-keys:{field}", list).append(key)
     return span
+
+
+def payloads_in_order(doc: Doc, field: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(label, kb_id, payload) of the field's spans in group order, as `span._.cb` reads them
+    (a later span with the same offsets, label and kb_id shares the latest payload)."""
+    user_data = doc.user_data
+    return [
+        (key[3], key[4], user_data[key])
+        for key in user_data.get(("casebook-view", f"payload-keys:{field}"), ())
+    ]
 
 
 def spans_of(doc: Doc, field: str) -> list[Span]:
