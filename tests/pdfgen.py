@@ -328,8 +328,12 @@ def text_pdf(
 # ---------------------------------------------------------------------------- a scan
 
 
-def scanned_pdf(directory: Path, name: str = "scanned.pdf", dpi: int = 300) -> Generated:
-    """One page that is only an image of Swedish text (no text layer), like a scan."""
+def scanned_pdf(
+    directory: Path, name: str = "scanned.pdf", dpi: int = 300, rotate: int = 0
+) -> Generated:
+    """One page that is only an image of Swedish text (no text layer), like a scan; with
+    `rotate` (90, 180, 270) the scan is placed turned that far clockwise (90 and 270 on a
+    landscape page), as when a page went through the scanner sideways."""
     from PIL import Image, ImageDraw, ImageFont
 
     regular, _ = _font_files()
@@ -344,12 +348,17 @@ def scanned_pdf(directory: Path, name: str = "scanned.pdf", dpi: int = 300) -> G
     for line in lines:
         draw.text((MARGIN * scale, y), line, font=font, fill=0)
         y += 16 * scale
+    page_w, page_h = PAGE_W, PAGE_H
+    if rotate:
+        image = image.rotate(-rotate, expand=True)  # PIL turns counter-clockwise
+        if rotate in (90, 270):
+            page_w, page_h = PAGE_H, PAGE_W
     buf = io.BytesIO()
     image.save(buf, format="PNG")
     buf.seek(0)
     path = Path(directory) / name
-    c = canvas.Canvas(str(path), pagesize=A4)
-    c.drawImage(ImageReader(buf), 0, 0, width=PAGE_W, height=PAGE_H)
+    c = canvas.Canvas(str(path), pagesize=(page_w, page_h))
+    c.drawImage(ImageReader(buf), 0, 0, width=page_w, height=page_h)
     c.showPage()
     c.save()
     return Generated(path, [lines])

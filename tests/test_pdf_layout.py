@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.errors import IngestError
 from pipeline.pdf import BACKENDS, DEFAULT_BACKEND, Line, PdfText, read_pdf
-from pipeline.pdf.ocr import tesseract_problem
+from pipeline.pdf.ocr import osd_problem, tesseract_problem
 from pipeline.pdf.textnorm import clean_word, decode_glyph_ids
 
 from . import pdfgen
@@ -204,6 +204,36 @@ def test_scanned_page_is_ocrd(scanned: pdfgen.Generated, backend: str) -> None:
     assert page.ocr
     assert any("OCR'd with Tesseract (swe)" in w for w in result.warnings)
     assert pdfgen.cer(page_text(page.lines), scanned.page_text(1)) <= 0.05
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(tesseract_problem() is not None, reason=f"no OCR: {tesseract_problem()}")
+@pytest.mark.skipif(osd_problem() is not None, reason="no orientation detection (osd)")
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_rotated_scan_is_turned_upright_before_ocr(gen_dir: Path, turn: int) -> None:
+    scan = pdfgen.scanned_pdf(gen_dir, name=f"scanned_{turn}.pdf", rotate=turn)
+    result = read_pdf(scan.path)
+    page = result.pages[0]
+    assert page.ocr
+    assert pdfgen.cer(page_text(page.lines), scan.page_text(1)) <= 0.05
+    assert any(f"turned {360 - turn}° clockwise" in w for w in result.warnings)
+    assert page.width < page.height  # reported in the upright (portrait) page's frame
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(tesseract_problem() is not None, reason=f"no OCR: {tesseract_problem()}")
+def test_missing_orientation_model_is_a_warning(
+    scanned: pdfgen.Generated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.pdf as pdf_module
+    from pipeline.pdf import ocr as ocr_module
+
+    missing = "Tesseract's orientation model (osd) is not installed"
+    monkeypatch.setattr(pdf_module, "osd_problem", lambda: missing)
+    monkeypatch.setattr(ocr_module, "osd_problem", lambda: missing)
+    result = read_pdf(scanned.path)
+    assert missing in result.warnings
+    assert pdfgen.cer(page_text(result.pages[0].lines), scanned.page_text(1)) <= 0.05
 
 
 def test_scanned_page_without_ocr_is_left_empty_with_warning(scanned: pdfgen.Generated) -> None:

@@ -19,7 +19,7 @@ from ..errors import IngestError
 from .backends import BACKEND_IMPLS, RawPage, open_document
 from .layout import analyse_page
 from .model import Line, Page, PdfText
-from .ocr import OCR_LANG, ocr_page, tesseract_problem
+from .ocr import OCR_LANG, ocr_page, osd_problem, tesseract_problem
 
 __all__ = [
     "BACKENDS",
@@ -104,6 +104,7 @@ def _read_pdf(path: Path, backend: str, max_pages: int | None, ocr: bool) -> Pdf
         layouts: list[tuple[RawPage, list[Line], bool]] = []
         ocr_done: list[int] = []
         ocr_skipped: list[int] = []
+        turned: list[tuple[int, int]] = []  # (page, clockwise degrees) of rotated scans
         failed: list[str] = []
         dropped: dict[int, int] = {}
         decoded: dict[int, int] = {}
@@ -119,9 +120,13 @@ def _read_pdf(path: Path, backend: str, max_pages: int | None, ocr: bool) -> Pdf
                 reason = tesseract_problem() if ocr else "OCR is disabled"
                 if reason is None:
                     try:
-                        raw.words = ocr_page(doc, raw.number - 1)
+                        raw.words, turn = ocr_page(doc, raw.number - 1)
                         used_ocr = True
                         ocr_done.append(raw.number)
+                        if turn:
+                            turned.append((raw.number, turn))
+                            if turn != 180:  # the words are in the upright page's frame
+                                raw.width, raw.height = raw.height, raw.width
                     except Exception as exc:  # Tesseract crashed on this image: warn, go on
                         failed.append(f"page {raw.number}: OCR failed ({exc})")
                 else:
@@ -145,6 +150,14 @@ def _read_pdf(path: Path, backend: str, max_pages: int | None, ocr: bool) -> Pdf
         warnings.append(
             f"{_pages_phrase(ocr_done)} had no text layer and "
             f"{'was' if len(ocr_done) == 1 else 'were'} OCR'd with Tesseract ({OCR_LANG})"
+        )
+        problem = osd_problem()
+        if problem is not None:
+            warnings.append(problem)
+    for number, turn in turned:
+        warnings.append(
+            f"page {number}: the scan lies rotated; it was turned {turn}° clockwise before "
+            "OCR (its boxes refer to the upright page)"
         )
     if ocr_skipped:
         verb = "was" if len(ocr_skipped) == 1 else "were"
