@@ -225,3 +225,28 @@ def test_programme_area_code_is_nuts2():
         ("Östra Mellansverige", "SE12"),
         ("Småland och öarna", "SE21"),
     }
+
+
+def test_gazetteer_patterns_are_split_as_the_pipeline_tokenizer_splits_them() -> None:
+    """The matcher's patterns are built without the pipeline's tokenizer (faster loading):
+    every gazetteer form must still be the LOWER ids of the tokens that tokenizer makes."""
+    from pipeline.components.places import lower_keys, private_splitter
+    from pipeline.nlp import load_nlp
+
+    nlp = load_nlp()
+    forms = sorted(nlp.get_pipe("casebook_places_v2").targets)
+    assert len(forms) > 10_000
+    expected = [[token.lower for token in doc] for doc in nlp.tokenizer.pipe(forms)]
+    assert lower_keys(private_splitter(nlp.tokenizer), forms) == expected
+
+
+def test_a_tokenizer_special_case_is_split_even_when_it_is_all_letters() -> None:
+    import spacy
+
+    from pipeline.components.places import lower_keys, private_splitter
+
+    nlp = spacy.blank("sv")
+    nlp.tokenizer.add_special_case("malmölund", [{"ORTH": "malmö"}, {"ORTH": "lund"}])
+    keys = lower_keys(private_splitter(nlp.tokenizer), ["malmölund", "lund"])
+    assert keys == [[token.lower for token in nlp.make_doc("malmölund")], [nlp.vocab["lund"].orth]]
+    assert len(keys[0]) == 2

@@ -35,7 +35,9 @@ def load_lemma_table(lang: str) -> dict[str, str]:
     if TABLE not in files:
         raise PatternError(f"spacy-lookups-data has no {TABLE} table for {lang!r}")
     table = load_language_data(files[TABLE])
-    # Entries are strings; spaCy takes the first of a list, and so do we.
+    if set(map(type, table.values())) == {str}:  # Swedish: every entry (a C-speed check)
+        return table
+    # spaCy takes the first of a list of lemmas, and so do we.
     return {form: lemma if isinstance(lemma, str) else lemma[0] for form, lemma in table.items()}
 
 

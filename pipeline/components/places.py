@@ -105,8 +105,21 @@ def private_splitter(tokenizer: Tokenizer) -> Tokenizer:
 
 
 def lower_keys(splitter: Tokenizer, forms: list[str]) -> list[list[int]]:
-    """Each form as the LOWER ids of its tokens: PhraseMatcher takes such id lists."""
-    return [[get_string_id(token.text.lower()) for token in doc] for doc in splitter.pipe(forms)]
+    """Each form as the LOWER ids of its tokens: PhraseMatcher takes such id lists.
+
+    A form of letters only is one token unless it is a tokenizer special case (prefix,
+    suffix and infix rules all need a non-letter), so most forms skip the tokenizer.
+    """
+    keys: list[list[int] | None] = [
+        [get_string_id(form.lower())] if form.isalpha() and form not in splitter.rules else None
+        for form in forms
+    ]
+    rest = [form for form, key in zip(forms, keys, strict=True) if key is None]
+    split = iter(splitter.pipe(rest))
+    return [
+        key if key is not None else [get_string_id(t.text.lower()) for t in next(split)]
+        for key in keys
+    ]
 
 
 class PlaceRecognizer:
