@@ -32,22 +32,22 @@ __all__ = [
 
 BACKENDS: tuple[str, ...] = ("pdfium", "pdfplumber")
 
-# DEFAULT_BACKEND, chosen with bench/bench_pdf.py (2026-11-27; CPU time, best of 3 interleaved
+# DEFAULT_BACKEND, chosen with bench/bench_pdf.py (2026-11-27; CPU time, best of 5 interleaved
 # runs on a 2-CPU machine shared with other jobs; 15 files: the 3 generated test PDFs and the 12
 # real ones in ../shared/realworld, 200 pages, OCR off):
 #
 #   method                             pages/s   x bare PDFium   x bare pdfplumber   CER (gen.)
-#   bare pypdfium2 get_text_range       501.0        1.000            59.9               -
-#   bare pdfplumber extract_text          8.4        0.017             1.000             -
-#   read_pdf(backend="pdfium")          156.6        0.313            18.7             0.00 %
-#   read_pdf(backend="pdfplumber")        7.4        0.015             0.886            0.00 %
+#   bare pypdfium2 get_text_range       547.5        1.000            70.6               -
+#   bare pdfplumber extract_text          7.8        0.014             1.000             -
+#   read_pdf(backend="pdfium")          206.7        0.378            26.6             0.00 %
+#   read_pdf(backend="pdfplumber")        7.3        0.013             0.937            0.00 %
 #
 # Both backends reproduce the generated pages exactly and agree closely on the real files
 # (cross-backend CER 0-4 % per file, mostly tables that pdfplumber's find_tables cuts
-# differently), so PDFium, 20x faster, is the default. Targets: PDFium end to end >= 0.3x bare
-# PDFium - met at 0.313 in this run, but only just: earlier runs of the same code gave
-# 0.293-0.297, so treat it as "about 0.3x"; pdfplumber backend within 1.3x of bare
-# extract_text - met (1.13x slower; 0.92-1.18x across runs).
+# differently), so PDFium, 25x faster, is the default. Targets: PDFium end to end >= 0.3x bare
+# PDFium - met at 0.378 (0.364-0.395 across runs; 0.29-0.32 before the word loop, page-object
+# scan and layout passes were made cheaper); pdfplumber backend within 1.3x of bare
+# extract_text - met (1.07x).
 DEFAULT_BACKEND: str = "pdfium"
 
 # Running headers/footers live in the top/bottom band of a page and repeat on many pages.
