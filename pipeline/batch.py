@@ -9,6 +9,7 @@ replaced only at the very end, in input order, so they are identical for any wor
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
@@ -70,6 +71,9 @@ class Job:
     sha256: str
     options: ExtractOptions
     data: bytes | None = None
+    # Local workers write the document's cache file themselves, the moment it is done: the
+    # writes (with their fsync) run in parallel, not one after another in the main process.
+    cache: ResultCache | None = None
 
 
 @dataclass
@@ -88,6 +92,7 @@ class DocumentResult:
     cached: bool = False
     seconds: float = 0.0
     version: str | None = None  # pipeline version of the process that extracted it
+    stored: bool = False  # its cache file was written by the worker
 
     def records(self) -> list[CaseRecord]:
         from .records import CaseRecord
@@ -280,6 +285,11 @@ def extract_job(job: Job) -> DocumentResult:
         result.lines, result.cases = [], 0
     result.seconds = time.perf_counter() - started
     result.version = worker_version()
+    if job.cache is not None and result.status == "ok":
+        # A failed write is left to the main process, which retries and reports it.
+        with contextlib.suppress(OSError):
+            job.cache.store(result)
+            result.stored = True
     return result
 
 
@@ -547,8 +557,9 @@ class Batch:
             if cached is not None:
                 cached.index = item.index
                 return cached
-        shipped = data if self.executor_kind == "dask" else None
-        return Job(item.index, item.path, sha256, self.options, shipped)
+        if self.executor_kind == "dask":  # remote workers cannot write here
+            return Job(item.index, item.path, sha256, self.options, data)
+        return Job(item.index, item.path, sha256, self.options, cache=self.cache)
 
     def _from_outcome(self, outcome: Outcome) -> DocumentResult:
         job: Job = outcome.job
@@ -571,7 +582,11 @@ class Batch:
         return result
 
     def _finish(self, result: DocumentResult) -> DocumentResult:
-        if self.cache is not None and result.status == "ok" and not result.cached:
+        if (
+            self.cache is not None
+            and result.status == "ok"
+            and not (result.cached or result.stored)
+        ):
             # Cached the moment it is done, so a killed run loses at most the running ones.
             try:
                 self.cache.store(result)

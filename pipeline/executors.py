@@ -392,6 +392,9 @@ class WorkerPool:
                 return []
             outcomes = self._collect()
             if outcomes:
+                # Hand the freed workers their next job before the caller spends time on these
+                # results (cache writes, progress): a worker never waits for the bookkeeping.
+                self._dispatch()
                 return outcomes
 
     def close(self) -> None:

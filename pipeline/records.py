@@ -173,7 +173,16 @@ class CaseRecord(_Strict):
 
     def to_json_line(self) -> str:
         """One deterministic JSONL line (key order as declared, UTF-8 text kept as is)."""
+        if self._floats_print_as_python_does():
+            return self.model_dump_json()  # the same bytes, three times faster
         return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+
+    def _floats_print_as_python_does(self) -> bool:
+        """pydantic writes text and numbers as json.dumps does (tests/test_records.py), except
+        floats below 1e-4, which Python writes "1e-05" and pydantic "1e-5"."""
+        numbers = [figure.value for figure in self.figures]
+        numbers += [x for mention in self.iter_mentions() if mention.bbox for x in mention.bbox]
+        return not any(0 < abs(number) < 1e-4 for number in numbers)
 
 
 def record_json_schema() -> dict[str, Any]:

@@ -153,3 +153,37 @@ def test_every_mention_in_sample_points_at_its_evidence(sample_records):
             assert mention.page == 1
         starts = [group.mentions[0].start for group in record.cities]
         assert starts == sorted(starts)
+
+
+def _python_json(record: CaseRecord) -> str:
+    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+
+
+# Every character but the surrogates: the JSON line must escape them as json.dumps does.
+EVERY_CHARACTER = "".join(chr(c) for c in range(0x11000) if not 0xD800 <= c < 0xE000) + "\U0010ffff"
+
+
+def figure(value: float) -> dict:
+    start = TEXT.index("12 miljoner kronor")
+    return {
+        "kind": "money",
+        "value": value,
+        "unit": "SEK",
+        "text": "12 miljoner kronor",
+        "mention": {"text": "12 miljoner kronor", "start": start, "end": start + 18, "page": 1},
+    }
+
+
+@pytest.mark.parametrize(
+    "value", [12_000_000.0, 0.1, 1e-4, 2.5e-5, 1e-9, 0.0, 1e16, 7.3e21, 123456789.123]
+)
+def test_json_line_is_written_as_json_dumps_writes_it(value: float) -> None:
+    """to_json_line takes pydantic's serializer when it gives the same bytes (the cache and
+    records.jsonl stay identical whichever way a line was written)."""
+    record = CaseRecord.model_validate(minimal(figures=[figure(value)]), context={"text": TEXT})
+    record = record.model_copy(update={"title": EVERY_CHARACTER, "warnings": [EVERY_CHARACTER]})
+    assert record.to_json_line() == _python_json(record)
+
+
+def test_sample_records_are_written_as_json_dumps_writes_them(sample_records) -> None:
+    assert [r.to_json_line() for r in sample_records] == [_python_json(r) for r in sample_records]
