@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Debian packages some features need: Tesseract with the Swedish model (OCR of scanned PDF
-# pages) and Chromium with its driver (the review page's browser test). Installs what is
-# missing when apt-get is usable; otherwise says what is missing and carries on, because
+# Debian packages some features need: Tesseract with the Swedish and orientation models (OCR
+# of scanned PDF pages) and Chromium with its driver (the review page's browser test).
+# Installs what is missing when apt-get is usable; otherwise says what is missing and carries on, because
 # casebook itself runs without them (with a warning).
 set -u
 need=()
@@ -10,6 +10,10 @@ if command -v tesseract >/dev/null 2>&1 && ! tesseract --list-langs 2>/dev/null 
   need+=(tesseract-ocr-swe)
 elif ! command -v tesseract >/dev/null 2>&1; then
   need+=(tesseract-ocr-swe)
+fi
+# The orientation model (osd) turns sideways scans upright before OCR.
+if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx osd; then
+  need+=(tesseract-ocr-osd)
 fi
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
