@@ -156,6 +156,29 @@ def load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
+def _spin(rounds: int) -> int:
+    total = 0
+    for number in range(rounds):
+        total += number * number % 7
+    return total
+
+
+def machine_speedup(rounds: int = 8_000_000) -> float:
+    """What two processes gain over one on this machine for plain Python work: the ceiling
+    for the workers' speed-up (virtual machines often give less than 2 on "2 cores")."""
+    import multiprocessing
+
+    started = time.perf_counter()
+    _spin(rounds)
+    one = time.perf_counter() - started
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        pool.map(_spin, [1000, 1000])  # start-up outside the timing
+        started = time.perf_counter()
+        pool.map(_spin, [rounds, rounds])
+        two = time.perf_counter() - started
+    return 2 * one / two
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=int, default=200)
@@ -199,6 +222,10 @@ def main() -> None:
             f"  {two.steady_rate / one.steady_rate:7.2f}x  (documents per second)"
         )
         print(f"   CPU cores used       {one.cores:8.2f}    {two.cores:8.2f}     (of {cores()})")
+        print(
+            f"   this machine's own 2-process speed-up on a Python loop: {machine_speedup():.2f}x"
+            " (the ceiling)"
+        )
         print(f"   records identical    {'yes' if same else 'NO':>8}")
 
         rerun = timed_run(casebook(str(corpus), "--out", str(base / "j2"), "--workers", "2"))
