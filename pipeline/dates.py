@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import compress
-from operator import itemgetter
 
 from .figures import labelled, lexicon
 from .numbers import (
@@ -30,9 +29,9 @@ from .numbers import (
     Token,
     free_before,
     low_at,
+    per_word,
     row_error,
     table,
-    token_lows,
     tokenize,
 )
 
@@ -448,8 +447,6 @@ def _date_at(text: str, tokens: Sequence[Token], i: int) -> tuple[list[DateHit],
 
 
 _NOT_A_START, _START, _YEAR = 0, 1, 2
-_KIND = itemgetter(0)
-_START_TABLE_LIMIT = 1 << 18  # distinct words remembered before the table starts afresh
 
 
 def _start_kind(kind: str, low: str, lex: _DateLexicon) -> int:
@@ -474,16 +471,7 @@ def _candidates(tokens: list[Token]) -> tuple[list[int], list[int]]:
     """(indices of the tokens a date may start at, indices of the years among them), from a
     table of distinct lower-cased tokens: a text costs a few C-level passes."""
     lex = _lexicon()
-    lows = token_lows(tokens)
-    table = lex.starts
-    flags = list(map(table.get, lows))
-    if None in flags:  # words not seen before
-        if len(table) > _START_TABLE_LIMIT:
-            table.clear()
-        kinds = dict(zip(lows, map(_KIND, tokens), strict=True))
-        for low in set(lows).difference(table):
-            table[low] = _start_kind(kinds[low], low, lex)
-        flags = list(map(table.__getitem__, lows))
+    flags = per_word(tokens, lex.starts, lambda kind, low: _start_kind(kind, low, lex))
     indices = range(len(flags))
     return list(compress(indices, flags)), list(compress(indices, map(_YEAR.__eq__, flags)))
 

@@ -67,11 +67,11 @@ from .numbers import (
     low_at,
     number_field,
     number_words,
+    per_word,
     read_number,
     read_scale,
     row_error,
     table,
-    token_lows,
     tokenize,
     word_number,
 )
@@ -927,27 +927,16 @@ def _start_candidates(tokens: list[Token], lex: Lexicon) -> list[int]:
     "mellan"/"från", hyphenated word and prefix currency (a number followed by another
     that is not its thousands group is dropped in find_figures). Decided once per distinct
     lower-cased token and kept in the lexicon: a text costs a few C-level passes."""
-    lows = token_lows(tokens)
-    table = lex.starts
-    flags = list(map(table.get, lows))
-    if None in flags:  # words not seen before
-        if len(table) > _START_TABLE_LIMIT:
-            table.clear()
-        kinds = dict(zip(lows, map(_KIND, tokens), strict=True))
-        for low in set(lows).difference(table):
-            kind = kinds[low]
-            if kind == "num":
-                table[low] = True
-            elif kind == "word":
-                table[low] = _word_starts(low, lex)
-            else:
-                table[low] = low in SIGNS or low in lex.prefix_currencies.firsts
-        flags = list(map(table.__getitem__, lows))
+
+    def decide(kind: str, low: str) -> bool:
+        if kind == "num":
+            return True
+        if kind == "word":
+            return _word_starts(low, lex)
+        return low in SIGNS or low in lex.prefix_currencies.firsts
+
+    flags = per_word(tokens, lex.starts, decide)
     return list(compress(range(len(flags)), flags))
-
-
-_KIND = itemgetter(0)
-_START_TABLE_LIMIT = 1 << 18  # distinct words remembered before the table starts afresh
 
 
 def find_figures(text: str) -> list[FigureHit]:

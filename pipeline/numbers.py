@@ -21,13 +21,13 @@ What counts as a number here:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .errors import PatternError
 
@@ -208,6 +208,26 @@ def token_lows(tokens: list[Token]) -> list[str]:
 
 
 _LOW = itemgetter(4)
+_KIND = itemgetter(0)
+# Distinct words a per-word table remembers before it starts afresh (bounded memory).
+WORD_TABLE_LIMIT = 1 << 18
+
+
+def per_word(
+    tokens: list[Token], table: dict[str, Any], decide: Callable[[str, str], Any]
+) -> list[Any]:
+    """decide(kind, low) for every token, computed once per distinct lower-cased word and
+    kept in `table` (never None): a text costs a few C-level passes, not a call per token."""
+    lows = token_lows(tokens)
+    values = list(map(table.get, lows))
+    if None in values:  # words not seen before
+        if len(table) > WORD_TABLE_LIMIT:
+            table.clear()
+        kinds = dict(zip(lows, map(_KIND, tokens), strict=True))
+        for low in set(lows).difference(table):
+            table[low] = decide(kinds[low], low)
+        values = list(map(table.__getitem__, lows))
+    return values
 
 
 new_token = tuple.__new__  # Token(...) would run NamedTuple's Python-level __new__
