@@ -248,7 +248,7 @@ def test_word_flag_marks_each_word_once_and_equal_tests_share_a_flag():
 
     import spacy
 
-    from pipeline.components.organisations import WordTest, flagged, word_flag
+    from pipeline.components.common import WordTest, flagged, word_flag
 
     nlp = spacy.blank("sv")
     test = WordTest(frozenset({"ägs"}), ("bolaget",))
@@ -265,7 +265,7 @@ def test_word_flag_marks_each_word_once_and_equal_tests_share_a_flag():
 def test_structural_matches_from_windows_equal_the_whole_doc_matches():
     # The structural Matcher runs only around prefix words and legal forms; it must find
     # the same matches, in the same order, as over the whole Doc.
-    from pipeline.components.organisations import flagged
+    from pipeline.components.common import flagged
     from pipeline.nlp import load_nlp
 
     nlp = load_nlp()

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from spacy.attrs import IDX, ORTH
+import numpy
+from spacy.attrs import FLAG19, IDX, ORTH
 from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
 
 # One span group per record field; assemble reads these and nothing else from the Doc.
 SPAN_KEYS = {
@@ -238,3 +242,44 @@ def lexicon(nlp: Any) -> Lexicon:
     if key not in _LEXICONS:
         _LEXICONS[key] = Lexicon(table)
     return _LEXICONS[key]
+
+
+# -- lexeme flags: a word test computed once per distinct word ----------------------------
+
+
+@dataclass(frozen=True)
+class WordTest:
+    """A test of a word's lower-case form: one of `words`, or ending in one of `suffixes`,
+    or starting with one of `prefixes`.
+
+    Registered as a lexeme flag (word_flag), it runs once per distinct word in the vocab,
+    not once per token; a frozen dataclass, so it pickles with the vocab and equal tests
+    share one flag.
+    """
+
+    words: frozenset[str] = frozenset()
+    suffixes: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+
+    def __call__(self, text: str) -> bool:
+        lower = text.lower()  # as spaCy's LOWER attribute
+        return (
+            lower in self.words or lower.endswith(self.suffixes) or lower.startswith(self.prefixes)
+        )
+
+
+def word_flag(vocab: Vocab, test: Callable[[str], bool]) -> int:
+    """The lexeme flag bit holding `test` (an equal test already registered is reused)."""
+    for bit, getter in vocab.lex_attr_getters.items():
+        if bit < 64 and getter == test:
+            return bit
+    # FLAG19 … FLAG63 are spaCy's free bits; lower ones belong to (deprecated) built-ins.
+    free = [bit for bit in range(FLAG19, 64) if bit not in vocab.lex_attr_getters]
+    return vocab.add_flag(test, free[0] if free else -1)
+
+
+def flagged(doc: Doc, flag: int) -> list[int]:
+    """Indices of the tokens whose word has the flag (a C loop over the Doc)."""
+    if len(doc) == 0:
+        return []
+    return numpy.flatnonzero(doc.to_array(flag)).tolist()

@@ -25,21 +25,17 @@ generic bodies ("Kommunstyrelsen", "regeringen") are never names.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy
-from spacy.attrs import FLAG19
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
-from spacy.vocab import Vocab
 
 from ..data import MODELS_DIR, load_tsv
 from ..gazetteer import GAZETTEER_DIR, load_gazetteer
-from .common import Lexicon, add_span, is_sentence_start, lexicon
+from .common import Lexicon, WordTest, add_span, flagged, is_sentence_start, lexicon, word_flag
 
 CAPITALISED = {"TEXT": {"REGEX": r"^[A-ZÅÄÖÉÜ][\w\-&]*$"}}
 # The same test in Python, as the Matcher applies a REGEX (re.search on the token text).
@@ -74,44 +70,6 @@ def _genitive(form: str) -> str:
     if form.isupper():
         return form + ":s"
     return form if form[-1] in "sxz" else form + "s"
-
-
-@dataclass(frozen=True)
-class WordTest:
-    """A test of a word's lower-case form: one of `words`, or ending in one of `suffixes`,
-    or starting with one of `prefixes`.
-
-    Registered as a lexeme flag (word_flag), it runs once per distinct word in the vocab,
-    not once per token; a frozen dataclass, so it pickles with the vocab and equal tests
-    share one flag.
-    """
-
-    words: frozenset[str] = frozenset()
-    suffixes: tuple[str, ...] = ()
-    prefixes: tuple[str, ...] = ()
-
-    def __call__(self, text: str) -> bool:
-        lower = text.lower()  # as spaCy's LOWER attribute
-        return (
-            lower in self.words or lower.endswith(self.suffixes) or lower.startswith(self.prefixes)
-        )
-
-
-def word_flag(vocab: Vocab, test: Callable[[str], bool]) -> int:
-    """The lexeme flag bit holding `test` (an equal test already registered is reused)."""
-    for bit, getter in vocab.lex_attr_getters.items():
-        if bit < 64 and getter == test:
-            return bit
-    # FLAG19 … FLAG63 are spaCy's free bits; lower ones belong to (deprecated) built-ins.
-    free = [bit for bit in range(FLAG19, 64) if bit not in vocab.lex_attr_getters]
-    return vocab.add_flag(test, free[0] if free else -1)
-
-
-def flagged(doc: Doc, flag: int) -> list[int]:
-    """Indices of the tokens whose word has the flag (a C loop over the Doc)."""
-    if len(doc) == 0:
-        return []
-    return numpy.flatnonzero(doc.to_array(flag)).tolist()
 
 
 def _capitalised(token: Token) -> bool:

@@ -37,8 +37,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..data import MODELS_DIR, load_tsv
 from ..gazetteer import GAZETTEER_DIR, load_gazetteer
-from .common import Lexicon, add_span, is_sentence_start, lexicon, spans_of
-from .organisations import WordTest, word_flag
+from .common import Lexicon, WordTest, add_span, is_sentence_start, lexicon, spans_of, word_flag
 
 OPENING_QUOTES = {'"': '"', "”": "”", "“": "”", "«": "»", "„": "”"}
 MAX_NAME_TOKENS = 10
