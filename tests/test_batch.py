@@ -153,6 +153,34 @@ def test_pool_reports_a_worker_that_cannot_start() -> None:
         pool.close()
 
 
+def test_a_script_without_a_main_guard_can_use_the_pool(tmp_path: Path) -> None:
+    """The zygote does not re-import the caller's __main__ (multiprocessing's spawn does, and
+    a script calling extract_paths at top level would then start the batch again in there)."""
+    import subprocess
+    import sys
+
+    report = tmp_path / "rapport.txt"
+    report.write_text(hard_wrapped(swedish_report(7, cases=2)), encoding="utf-8")
+    script = tmp_path / "skript.py"
+    script.write_text(
+        "from pipeline import extract_paths\n"
+        f"records = list(extract_paths([{str(report)!r}], workers=1))\n"
+        "print(len(records), records[0].document.path)\n",
+        encoding="utf-8",
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2", str(report)]
+    assert "Traceback" not in done.stderr
+
+
 class _CrashingBatch(Batch):
     def _make_executor(self):  # type: ignore[no-untyped-def]
         return WorkerPool(
