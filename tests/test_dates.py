@@ -17,8 +17,6 @@ SAMPLE_NAME = "exempel_storstadsregioner.txt"
 KINDS = ("date", "period", "season", "quarter")
 
 
-
-
 TABLE = load_cases("dates_cases.tsv")
 
 
@@ -90,8 +88,20 @@ def check_hits(text: str, hits: list[DateHit]) -> None:
     st.integers(min_value=1, max_value=28),
 )
 def test_written_dates_round_trip(year: int, month: int, day: int) -> None:
-    names = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-             "september", "oktober", "november", "december"]
+    names = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ]
     iso = f"{year}-{month:02d}-{day:02d}"
     for text in (f"den {day} {names[month - 1]} {year}", iso, f"{day}/{month} {year}"):
         hits = find_dates(f"Beslutet fattades {text}.")
@@ -114,9 +124,31 @@ def test_random_text_never_raises(text: str) -> None:
 
 PIECES = [
     *"0123456789 ,.-–:/()\n\u00a0",
-    "2017", "2020", "1970", "mars", "juni", "den", "till", "och", "mellan", "hösten", "vintern",
-    "första", "kvartalet", "halvåret", "Q1", "kvartal", "-talet", "Europa", "Dnr", "SFS", "år",
-    "kronor", ":a", "sept", "från",
+    "2017",
+    "2020",
+    "1970",
+    "mars",
+    "juni",
+    "den",
+    "till",
+    "och",
+    "mellan",
+    "hösten",
+    "vintern",
+    "första",
+    "kvartalet",
+    "halvåret",
+    "Q1",
+    "kvartal",
+    "-talet",
+    "Europa",
+    "Dnr",
+    "SFS",
+    "år",
+    "kronor",
+    ":a",
+    "sept",
+    "från",
 ]
 
 

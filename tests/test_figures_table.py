@@ -26,7 +26,6 @@ def sample_path() -> Path:
     raise AssertionError  # unreachable: skip raises
 
 
-
 @dataclass(frozen=True)
 class Expected:
     kind: str
@@ -51,7 +50,6 @@ def parse_expected(spec: str) -> list[Expected]:
     return hits
 
 
-
 TABLE = load_cases("figures_cases.tsv")
 
 
@@ -64,8 +62,10 @@ def test_table_is_big_and_covers_negatives() -> None:
 def test_figure_case(phrase: str, spec: str) -> None:
     hits = find_figures(phrase)
     expected = parse_expected(spec)
-    described = [(h.text, h.kind, h.value, h.unit, h.per, h.approximate, h.bound, h.range_part,
-                  h.context) for h in hits]
+    described = [
+        (h.text, h.kind, h.value, h.unit, h.per, h.approximate, h.bound, h.range_part, h.context)
+        for h in hits
+    ]
     assert len(hits) == len(expected), described
     for hit, want in zip(hits, expected, strict=True):
         assert phrase[hit.start : hit.end] == hit.text
@@ -85,7 +85,8 @@ def test_figures_in_running_text_keep_offsets() -> None:
     text = "Projektet har 46 företag och en budget på 9,8 miljoner kronor (2019)."
     hits = find_figures(text)
     assert [(h.text, h.value) for h in hits] == [
-        ("46 företag", 46.0), ("9,8 miljoner kronor", 9800000.0)
+        ("46 företag", 46.0),
+        ("9,8 miljoner kronor", 9800000.0),
     ]
     assert all(text[h.start : h.end] == h.text for h in hits)
 
@@ -99,7 +100,9 @@ def test_sample_document_gives_exactly_its_three_figures() -> None:
         ("quantity", 4000.0, "ton", "år", True, None),
     ]
     assert [" ".join(h.text.split()) for h in hits] == [
-        "minst fem procent", "tre procent", "cirka 4 000 ton per år"
+        "minst fem procent",
+        "tre procent",
+        "cirka 4 000 ton per år",
     ]
     assert [h.context for h in hits] == ["regionalfonden", "EU:s BNP", "koldioxidutsläpp"]
     assert all(text[h.start : h.end] == h.text for h in hits)
@@ -131,7 +134,12 @@ def swedish(integer: int, decimals: str, separator: str) -> str:
     st.sampled_from(["", ".", " under 2019.", ")", " per år"]),
 )
 def test_swedish_amounts_parse_back(
-    integer: int, decimals: str, separator: str, scale: str, currency: str, before: str,
+    integer: int,
+    decimals: str,
+    separator: str,
+    scale: str,
+    currency: str,
+    before: str,
     after: str,
 ) -> None:
     amount = swedish(integer, decimals, separator)
@@ -157,9 +165,39 @@ def test_random_text_never_raises(text: str) -> None:
 
 PIECES = [
     *"0123456789 ,.-–:/%€§()\n\u00a0\u2009\u202f\u2212",
-    "kr", "tkr", "MSEK", "procent", "miljoner", "ton", "per", "år", "en", "ett", "tiotal",
-    "mellan", "och", "till", "cirka", "minst", "tre", "fem", "företag", "hälften", "tredjedel",
-    "nya", "av", "Exempel", "mål", "kl", "SFS", "-tal", "om", "året", "hösten", "mars", "den",
+    "kr",
+    "tkr",
+    "MSEK",
+    "procent",
+    "miljoner",
+    "ton",
+    "per",
+    "år",
+    "en",
+    "ett",
+    "tiotal",
+    "mellan",
+    "och",
+    "till",
+    "cirka",
+    "minst",
+    "tre",
+    "fem",
+    "företag",
+    "hälften",
+    "tredjedel",
+    "nya",
+    "av",
+    "Exempel",
+    "mål",
+    "kl",
+    "SFS",
+    "-tal",
+    "om",
+    "året",
+    "hösten",
+    "mars",
+    "den",
 ]
 # Number-heavy text: pieces that the grammar reacts to, in random order.
 NUMBERISH = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
