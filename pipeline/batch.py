@@ -26,12 +26,12 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import CasebookError, IngestError, UsageError
-from .executors import DaskExecutor, Executor, Outcome, SequentialExecutor, WorkerPool
 from .ingest import PDF_SUFFIXES, SUPPORTED_SUFFIXES, decode_text, read_bytes, sha256_of
-from .outputs import write_atomic, write_json_atomic, write_line_chunks_atomic
+from .outputs import write_atomic, write_json_atomic, write_text_blocks_atomic
 from .versions import SCHEMA_VERSION
 
 if TYPE_CHECKING:
+    from .executors import Executor, Outcome
     from .records import CaseRecord
 
 CACHE_DIR = "cache"
@@ -354,25 +354,33 @@ class ResultCache:
     def path_of(self, sha256: str) -> Path:
         return self.folder / f"{sha256}.jsonl"
 
-    def load(self, sha256: str, path: str) -> DocumentResult | None:
+    def read(self, sha256: str) -> tuple[dict[str, Any], str] | None:
+        """The header and the records text (whole lines) of a valid cache file, else None."""
         try:
             text = self.path_of(sha256).read_text(encoding="utf-8")
             header_line, _, body = text.partition("\n")
             header = json.loads(header_line)
         except (OSError, ValueError):
             return None
-        # split("\n"), not splitlines(): records may hold U+2028 or U+0085 unescaped.
-        lines = body.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
+        if body and not body.endswith("\n"):
+            return None  # cut short
+        # Counting "\n", not splitlines(): records may hold U+2028 or U+0085 unescaped.
         if (
             not isinstance(header, dict)
             or header.get("sha256") != sha256
             or header.get("pipeline_version") != self.version
             or header.get("options") != self.options
-            or header.get("records") != len(lines)
+            or header.get("records") != body.count("\n")
         ):
             return None
+        return header, body
+
+    def load(self, sha256: str, path: str) -> DocumentResult | None:
+        found = self.read(sha256)
+        if found is None:
+            return None
+        header, body = found
+        lines = body.split("\n")[:-1]
         if header.get("path") != path:
             lines = [_with_path(line, path) for line in lines]
         return DocumentResult(
@@ -387,6 +395,16 @@ class ResultCache:
             cached=True,
             version=self.version,
         )
+
+    def records_text(self, sha256: str, path: str) -> str | None:
+        """The cached records as JSONL text (whole lines) with `path` as document.path."""
+        found = self.read(sha256)
+        if found is None:
+            return None
+        header, body = found
+        if header.get("path") == path:
+            return body  # as written: no need to split and join
+        return "".join(_with_path(line, path) + "\n" for line in body.split("\n")[:-1])
 
     def store(self, result: DocumentResult) -> None:
         header = {
@@ -520,6 +538,10 @@ class Batch:
 
     # -- running --------------------------------------------------------------------------
     def _make_executor(self) -> Executor:
+        # Imported only now: a run answered from the cache needs no processes (nor their
+        # modules, a few percent of such a run).
+        from .executors import DaskExecutor, SequentialExecutor, WorkerPool
+
         if self.executor_kind == "dask":
             return DaskExecutor(
                 extract_shipped,
@@ -648,18 +670,22 @@ class Batch:
         ordered = [self.done[item.index] for item in self.items]
         cache = self.cache
 
-        def record_lines() -> Iterator[list[str]]:
+        def record_blocks() -> Iterator[str]:
             for result in ordered:
-                if result.status == "ok":
-                    cached = cache.load(result.sha256 or "", result.path)
-                    if cached is None or cached.cases != result.cases:
-                        raise CasebookError(
-                            f"{cache.path_of(result.sha256 or '')}: cached records vanished"
-                        )
-                    yield corrections.apply_lines(cached.lines) if corrections else cached.lines
+                if result.status != "ok":
+                    continue
+                text = cache.records_text(result.sha256 or "", result.path)
+                if text is None or text.count("\n") != result.cases:
+                    raise CasebookError(
+                        f"{cache.path_of(result.sha256 or '')}: cached records vanished"
+                    )
+                if corrections:
+                    lines = corrections.apply_lines(text.split("\n")[:-1])
+                    text = "".join(line + "\n" for line in lines)
+                yield text
 
         try:
-            count, digest = write_line_chunks_atomic(self.out_dir / RECORDS_FILE, record_lines())
+            count, digest = write_text_blocks_atomic(self.out_dir / RECORDS_FILE, record_blocks())
         except OSError as exc:
             raise CasebookError(
                 f"{self.out_dir / RECORDS_FILE}: cannot write: {exc.strerror or exc}"

@@ -167,16 +167,22 @@ def extract(
     waiting: dict[int, DocumentResult] = {}  # --out -: results waiting for their turn
     next_index = 0
 
+    def say(label: str, style: str, message: str) -> None:
+        if bar:  # above the bar, in colour
+            err.print(Text.assemble((label, style), message))
+        else:  # one plain line per document: rich's rendering would cost a re-run ~15 %
+            sys.stderr.write(f"{label}{message}\n")
+
     def report(result: DocumentResult) -> None:
         if result.status == "error":
-            err.print(Text.assemble(("error: ", "red"), result.error or result.path))
+            say("error: ", "red", result.error or result.path)
         elif quiet:
             return
         elif result.status == "skipped":
-            err.print(Text.assemble(("skipped: ", "yellow"), result.error or result.path))
+            say("skipped: ", "yellow", result.error or result.path)
         elif not bar:
             how = "cached" if result.cached else f"{result.pages or 0} p., {result.seconds:.1f} s"
-            err.print(f"ok: {result.path} ({result.cases} cases, {how})", markup=False)
+            say("ok: ", "", f"{result.path} ({result.cases} cases, {how})")
 
     try:
         with batch, progress:

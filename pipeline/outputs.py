@@ -59,8 +59,8 @@ def write_lines_atomic(path: Path, lines: Iterable[str]) -> None:
     write_atomic(path, "".join(line + "\n" for line in lines).encode("utf-8"))
 
 
-def write_line_chunks_atomic(path: Path, chunks: Iterable[list[str]]) -> tuple[int, str]:
-    """Atomically write lines chunk by chunk, never holding the whole file in memory.
+def write_text_blocks_atomic(path: Path, blocks: Iterable[str]) -> tuple[int, str]:
+    """Atomically write text block by block (each whole lines), never holding the whole file.
 
     Returns the number of lines and the file's sha256 (a national archive's records.jsonl
     should not have to fit in memory).
@@ -68,9 +68,9 @@ def write_line_chunks_atomic(path: Path, chunks: Iterable[list[str]]) -> tuple[i
     digest = hashlib.sha256()
     count = 0
     with atomic_stream(path) as stream:
-        for lines in chunks:
-            data = "".join(line + "\n" for line in lines).encode("utf-8")
+        for block in blocks:
+            data = block.encode("utf-8")
             digest.update(data)
             stream.write(data)
-            count += len(lines)
+            count += data.count(b"\n")
     return count, digest.hexdigest()

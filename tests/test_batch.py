@@ -316,6 +316,21 @@ def test_cache_is_only_valid_for_its_pipeline_version_and_options(
     assert result.exit_code == 0 and "0 unchanged" in result.stderr
 
 
+def test_a_cut_short_cache_file_is_extracted_again(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ut"
+    assert _cli(str(corpus), "--out", str(out), "-j", "0").exit_code == 0
+    before = (out / "records.jsonl").read_bytes()
+    entry = next(e for e in _manifest(out)["inputs"] if e["status"] == "ok" and e["cases"])
+    cache_file = out / "cache" / f"{entry['sha256']}.jsonl"
+    cache_file.write_bytes(cache_file.read_bytes()[:-10])  # the last record loses its end
+    assert _cli(str(corpus), "--out", str(out), "-j", "0").exit_code == 0
+    entries = {e["path"]: e for e in _manifest(out)["inputs"]}
+    assert not entries[entry["path"]]["cached"]
+    ok = [e for e in entries.values() if e["status"] == "ok"]
+    assert sum(e["cached"] for e in ok) == len(ok) - 1
+    assert (out / "records.jsonl").read_bytes() == before
+
+
 def test_same_content_twice_is_extracted_once(corpus: Path, tmp_path: Path) -> None:
     shutil.copy(corpus / "mitt.txt", corpus / "kopia.txt")
     out = tmp_path / "ut"
