@@ -32,6 +32,7 @@ from .versions import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from .executors import Executor, Outcome
+    from .ingest import SourceDocument
     from .records import CaseRecord
 
 CACHE_DIR = "cache"
@@ -74,6 +75,10 @@ class Job:
     # Local workers write the document's cache file themselves, the moment it is done: the
     # writes (with their fsync) run in parallel, not one after another in the main process.
     cache: ResultCache | None = None
+    # Read ahead by a helper while the pipeline loaded (see read_ahead_job): the document and
+    # the seconds that took.
+    document: SourceDocument | None = None
+    read_seconds: float = 0.0
 
 
 @dataclass
@@ -244,24 +249,60 @@ def worker_version() -> str:
     return pipeline_version()
 
 
+def _ingest_job(job: Job) -> SourceDocument:
+    from .ingest import ingest_file
+
+    if job.document is not None:
+        return job.document
+    if job.data is not None:
+        return _ingest_shipped(job.path, job.data, job.options)
+    options = job.options
+    return ingest_file(
+        job.path, pdf_backend=options.pdf_backend, max_pages=options.max_pages, ocr=options.ocr
+    )
+
+
+def read_ahead_job(job: Job) -> Job:
+    """The job with its document read (the part that needs no spaCy), for a worker to finish.
+
+    Any failure is raised: the job then goes to a worker as it was, which reads it again and
+    reports the failure exactly as without read-ahead.
+    """
+    started = time.perf_counter()
+    document = _ingest_job(job)
+    return replace(job, document=document, read_seconds=time.perf_counter() - started)
+
+
+def wants_reading_ahead(job: Job) -> bool:
+    """PDFs only: reading one is half its cost and ships back small; a text document's lines
+    cost the main process nearly as much to pass on as they cost to read."""
+    return (
+        job.document is None
+        and job.data is None
+        and PurePath(job.path).suffix.lower() in PDF_SUFFIXES
+    )
+
+
+def init_reader() -> None:
+    """Once per read-ahead helper: quiet library chatter, load the PDF readers."""
+    import logging
+    import warnings
+
+    from . import ingest, pdf  # noqa: F401  (imported now, not inside the first document)
+
+    warnings.simplefilter("ignore")
+    for name in ("pdfminer", "pypdfium2", "PIL"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def extract_job(job: Job) -> DocumentResult:
     """Extract one document; every failure becomes an error result with a one-line message."""
     from .assemble import extract_document
-    from .ingest import ingest_file
 
     started = time.perf_counter()
     result = DocumentResult(job.index, job.path, "ok", sha256=job.sha256)
     try:
-        if job.data is None:
-            options = job.options
-            document = ingest_file(
-                job.path,
-                pdf_backend=options.pdf_backend,
-                max_pages=options.max_pages,
-                ocr=options.ocr,
-            )
-        else:
-            document = _ingest_shipped(job.path, job.data, job.options)
+        document = _ingest_job(job)
         result.sha256 = document.sha256
         result.pages = document.page_count
         records = extract_document(document)
@@ -283,7 +324,7 @@ def extract_job(job: Job) -> DocumentResult:
         )
     if result.status == "error":
         result.lines, result.cases = [], 0
-    result.seconds = time.perf_counter() - started
+    result.seconds = time.perf_counter() - started + job.read_seconds
     result.version = worker_version()
     if job.cache is not None and result.status == "ok":
         # A failed write is left to the main process, which retries and reports it.
@@ -540,7 +581,7 @@ class Batch:
     def _make_executor(self) -> Executor:
         # Imported only now: a run answered from the cache needs no processes (nor their
         # modules, a few percent of such a run).
-        from .executors import DaskExecutor, SequentialExecutor, WorkerPool
+        from .executors import DaskExecutor, ReadAhead, SequentialExecutor, WorkerPool
 
         if self.executor_kind == "dask":
             return DaskExecutor(
@@ -558,6 +599,7 @@ class Batch:
             initializer=init_worker,
             timeout=self.timeout,
             preload=_WORKER_PRELOAD,
+            read_ahead=ReadAhead(read_ahead_job, wants_reading_ahead, init_reader),
         )
 
     def _prepare(self, item: InputItem, seen: dict[str, str]) -> DocumentResult | Job:

@@ -248,17 +248,38 @@ def _exit_now() -> None:
     os._exit(0)
 
 
-# The zygote runs this with its end of a socket pair as argv[1]. Started like this rather than
-# by multiprocessing's spawn, which would first re-import the parent's __main__ module (for
-# the CLI: typer and rich, ~0.15 s of every run's start) only to throw it away.
-_ZYGOTE_BOOT = f"""
+# Helper processes (the zygote, read-ahead helpers) run this with their end of a socket pair
+# as argv[1] and the entry function's name as argv[2]. Started like this rather than by
+# multiprocessing's spawn, which would first re-import the parent's __main__ module (for the
+# CLI: typer and rich, ~0.15 s of every run's start) only to throw it away.
+_BOOT = f"""
 import sys
 from multiprocessing.connection import Connection
 conn = Connection(int(sys.argv[1]))
 sys.path[:] = conn.recv()
-from {__name__} import _zygote_entry
-_zygote_entry(conn)
+import {__name__} as executors
+getattr(executors, sys.argv[2])(conn)
 """
+
+
+def _start_bare(entry: str, *payload: Any) -> tuple[subprocess.Popen[bytes], Connection]:
+    """A fresh interpreter running `entry(conn)`, which receives `payload` first."""
+    ours, theirs = socket.socketpair()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-c", _BOOT, str(theirs.fileno()), entry],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+        )
+    except OSError as exc:
+        ours.close()
+        raise CasebookError(f"cannot start a worker process: {describe_exception(exc)}") from None
+    finally:
+        theirs.close()
+    conn = Connection(ours.detach())
+    conn.send(sys.path)
+    conn.send(payload)
+    return process, conn
 
 
 def _zygote_entry(conn: Connection) -> None:
@@ -266,27 +287,18 @@ def _zygote_entry(conn: Connection) -> None:
     _zygote_main(conn, task, initializer)
 
 
+def _helper_entry(conn: Connection) -> None:
+    task, initializer = conn.recv()
+    if _start_child(conn, initializer):
+        _worker_main(conn, task)
+    _exit_now()
+
+
 class _Zygote:
     """The parent's handle on the zygote process."""
 
     def __init__(self, task: Task, initializer: Callable[[], None] | None) -> None:
-        ours, theirs = socket.socketpair()
-        try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", _ZYGOTE_BOOT, str(theirs.fileno())],
-                pass_fds=[theirs.fileno()],
-                stdin=subprocess.DEVNULL,
-            )
-        except OSError as exc:
-            ours.close()
-            raise CasebookError(
-                f"cannot start the worker server: {describe_exception(exc)}"
-            ) from None
-        finally:
-            theirs.close()
-        self.conn = Connection(ours.detach())
-        self.conn.send(sys.path)
-        self.conn.send((task, initializer))
+        self.process, self.conn = _start_bare("_zygote_entry", task, initializer)
         self.ready = False
         self.exit_codes: dict[int, int] = {}
 
@@ -382,6 +394,46 @@ class _ZygoteWorker:
         return self.zygote.exit_codes.get(self.pid)
 
 
+@dataclass(frozen=True)
+class ReadAhead:
+    """Work a job can have done before the pipeline is loaded, on cores that would idle.
+
+    While the zygote loads (seconds: importing spaCy, building the matchers), up to
+    workers - 1 helper processes run `task` on queued jobs that `wanted` picks (reading a PDF
+    needs no spaCy); the job it returns replaces the queued one. If the task raises or its
+    helper dies, the job stays as it was and a worker does all of it, so outcomes never
+    depend on the read-ahead. Helpers are stopped as soon as the pipeline is loaded.
+    """
+
+    task: Task
+    wanted: Callable[[Any], bool]
+    initializer: Callable[[], None] | None = None
+    window: int = 32  # extra jobs per helper the caller may queue while the pipeline loads
+
+
+# A helper that dies this many times is not worth restarting: its jobs go to the workers.
+_MAX_HELPER_DEATHS = 2
+
+
+class _Helper:
+    """A read-ahead helper process."""
+
+    def __init__(self, read_ahead: ReadAhead) -> None:
+        self.process, self.conn = _start_bare(
+            "_helper_entry", read_ahead.task, read_ahead.initializer
+        )
+        self.ready = False
+        self.job: Any = None
+
+    def stop(self) -> None:
+        """Kill it: whatever it holds is handed back by the caller, nothing is lost."""
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(1)
+        self.conn.close()
+
+
 def default_start_method() -> str:
     """zygote on Linux; elsewhere forkserver or spawn (fork is unsafe in a threaded parent)."""
     if sys.platform.startswith("linux"):
@@ -409,10 +461,10 @@ class WorkerPool:
         timeout: float | None = None,
         start_method: str | None = None,
         preload: tuple[str, ...] = (),
+        read_ahead: ReadAhead | None = None,
     ) -> None:
         if workers < 1:
             raise UsageError(f"a worker pool needs at least one worker, not {workers}")
-        self.slots = workers * 2  # one running and one queued per worker keeps them busy
         self._size = workers
         self._task = task
         self._initializer = initializer
@@ -428,6 +480,20 @@ class WorkerPool:
         self._workers: list[_ProcessWorker | _ZygoteWorker] = []
         self._queue: deque[Any] = deque()
         self._startup_deaths = 0
+        # Read-ahead needs cores that idle while one process loads: the zygote, 2+ workers.
+        self._read_ahead = read_ahead if self._method == "zygote" and workers > 1 else None
+        self._helpers: list[_Helper] = []
+        self._helper_deaths = 0
+        self._read_ahead_tried: set[int] = set()  # ids of queued jobs not to offer again
+
+    @property
+    def slots(self) -> int:
+        """Jobs the caller may have in flight: one running and one queued per worker keeps
+        them busy; while the pipeline loads, more, so that helpers have work to read ahead."""
+        if self._reading_ahead():
+            assert self._read_ahead is not None
+            return self._size * 2 + self._read_ahead.window * (self._size - 1)
+        return self._size * 2
 
     # -- interface ---------------------------------------------------------------------------
     def submit(self, job: Any) -> None:
@@ -438,7 +504,8 @@ class WorkerPool:
         while True:
             self._dispatch()
             busy = [w for w in self._workers if w.job is not None]
-            if not busy and not self._queue:
+            reading = [h for h in self._helpers if h.job is not None]
+            if not busy and not reading and not self._queue:
                 return []
             outcomes = self._collect()
             if outcomes:
@@ -448,6 +515,7 @@ class WorkerPool:
                 return outcomes
 
     def close(self) -> None:
+        self._stop_helpers()
         for worker in self._workers:
             with contextlib.suppress(OSError, ValueError):
                 worker.conn.send(None)
@@ -488,8 +556,96 @@ class WorkerPool:
                 return self._zygote.fork()
             raise
 
+    # -- read-ahead while the pipeline loads -----------------------------------------------
+    def _reading_ahead(self) -> bool:
+        """Only while the first zygote loads (a replacement is waited for, as without)."""
+        return self._read_ahead is not None
+
+    def _dispatch_read_ahead(self) -> None:
+        """Start the zygote without waiting for it; give helpers jobs to read ahead."""
+        assert self._read_ahead is not None
+        if self._zygote is None:
+            self._zygote = _Zygote(self._task, self._initializer)
+        wanted = [job for job in self._queue if self._offer(job)]
+        while (
+            len(self._helpers) < min(self._size - 1, len(wanted))
+            and self._helper_deaths < _MAX_HELPER_DEATHS
+        ):
+            self._helpers.append(_Helper(self._read_ahead))
+        for helper in self._helpers:
+            if not wanted:
+                return
+            if helper.ready and helper.job is None:
+                job = wanted.pop(0)
+                del self._queue[next(i for i, queued in enumerate(self._queue) if queued is job)]
+                self._read_ahead_tried.add(id(job))
+                try:
+                    helper.conn.send(job)
+                except (OSError, ValueError):
+                    self._queue.appendleft(job)
+                    continue
+                helper.job = job
+
+    def _offer(self, job: Any) -> bool:
+        assert self._read_ahead is not None
+        return id(job) not in self._read_ahead_tried and self._read_ahead.wanted(job)
+
+    def _receive_from_helper(self, helper: _Helper) -> None:
+        try:
+            while helper.conn.poll():
+                kind, payload = helper.conn.recv()
+                if kind == "ready":
+                    helper.ready = True
+                elif kind == "done":
+                    # The job with its read-ahead done goes first: it holds the most memory.
+                    helper.job = None
+                    self._read_ahead_tried.add(id(payload))
+                    self._queue.appendleft(payload)
+                elif kind == "failed" and helper.job is not None:
+                    self._queue.appendleft(helper.job)  # a worker will do all of it
+                    helper.job = None
+                else:  # init_error: it cannot help
+                    raise EOFError
+        except (EOFError, OSError):
+            if helper.job is not None:
+                self._queue.appendleft(helper.job)
+                helper.job = None
+            self._helper_deaths += 1
+            helper.stop()
+            self._helpers.remove(helper)
+
+    def _stop_helpers(self) -> None:
+        for helper in self._helpers:
+            if helper.job is not None:  # cut short: a worker will do all of it
+                self._queue.appendleft(helper.job)
+                helper.job = None
+            helper.stop()
+        self._helpers.clear()
+        self._read_ahead_tried.clear()
+
+    def _zygote_news(self) -> None:
+        """Take in the loading zygote's news; once it is ready, the helpers are done."""
+        assert self._zygote is not None
+        try:
+            self._zygote.pump()
+        except CasebookError:
+            self.close()
+            raise
+        if self._zygote.ready:
+            self._stop_helpers()
+            self._read_ahead = None  # for good: the start-up is over
+
+    # -- workers ---------------------------------------------------------------------------
     def _dispatch(self) -> None:
         """Start workers as long as there is work for them; hand jobs to idle ready ones."""
+        if self._reading_ahead():
+            if self._queue or self._helpers:
+                try:
+                    self._dispatch_read_ahead()
+                except CasebookError:
+                    self.close()
+                    raise
+            return  # forking a worker would block until the pipeline is loaded
         wanted = min(self._size, len(self._queue) + sum(w.job is not None for w in self._workers))
         while len(self._workers) < wanted:
             try:
@@ -510,6 +666,16 @@ class WorkerPool:
                 )
 
     def _collect(self) -> list[Outcome]:
+        if self._reading_ahead():
+            assert self._zygote is not None
+            handles = [self._zygote.conn, *(helper.conn for helper in self._helpers)]
+            ready = set(wait(handles))
+            for helper in list(self._helpers):
+                if helper.conn in ready:
+                    self._receive_from_helper(helper)
+            if self._zygote.conn in ready:
+                self._zygote_news()
+            return []
         deadlines = [w.deadline for w in self._workers if w.deadline is not None]
         timeout = max(min(deadlines) - time.monotonic(), 0) if deadlines else None
         handles = [handle for worker in self._workers for handle in worker.handles()]

@@ -1361,6 +1361,24 @@ def failing_initializer() -> None:
     raise RuntimeError("modellen saknas")
 
 
+def slow_initializer() -> None:
+    """Stands in for loading the pipeline: gives read-ahead helpers time to work."""
+    time.sleep(3)
+
+
+def reading_task(job: str) -> str:
+    """A read-ahead task that misbehaves as its job says ("krasch", "fel", "hänger")."""
+    import signal
+
+    if "krasch" in job:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    elif "fel" in job:
+        raise ValueError("kunde inte läsa")
+    elif "hänger" in job:
+        time.sleep(600)
+    return job + "+läst"
+
+
 def crashing_extract_job(job: object) -> object:
     """The real per-document task, except that it crashes or hangs on some file names."""
     import signal

@@ -22,7 +22,7 @@ from pipeline.batch import (
 )
 from pipeline.cli import app
 from pipeline.errors import CasebookError, UsageError
-from pipeline.executors import WorkerPool
+from pipeline.executors import ReadAhead, WorkerPool
 from tests import batchgen
 from tests.batchgen import hard_wrapped, swedish_report
 
@@ -137,6 +137,78 @@ def test_pool_charges_crashes_hangs_and_errors_to_their_job_and_goes_on(method: 
     assert by_job["hang"].failure == "timed out after 2 s"
     assert by_job["memory"].failure == "out of memory (MemoryError)"
     assert by_job["raise"].failure == "ValueError: ett fel i uppgiften"
+
+
+def _run_pool(pool: WorkerPool, jobs: list[str], slots_after: int = 0) -> dict[str, object]:
+    """Every job's outcome by the job's name (before any read-ahead suffix)."""
+    with pool:
+        for job in jobs:
+            pool.submit(job)
+        outcomes = []
+        while len(outcomes) < len(jobs):
+            outcomes.extend(pool.wait())
+        assert pool.wait() == []
+        if slots_after:  # once loaded: one running and one queued per worker
+            assert pool.slots == slots_after
+    names = [str(o.job).removesuffix("+läst") for o in outcomes]
+    assert sorted(names) == sorted(jobs)  # each exactly once
+    return {name: o.result for name, o in zip(names, outcomes, strict=True)}
+
+
+def test_pool_reads_wanted_jobs_ahead_while_the_pipeline_loads() -> None:
+    jobs = [f"pdf-{n}" for n in range(4)] + [f"text-{n}" for n in range(4)]
+    read_ahead = ReadAhead(batchgen.reading_task, lambda job: job.startswith("pdf"))
+    pool = WorkerPool(
+        batchgen.misbehaving_task,
+        workers=2,
+        initializer=batchgen.slow_initializer,
+        read_ahead=read_ahead,
+    )
+    assert pool.slots > 4  # room to queue work to read ahead while loading
+    results = _run_pool(pool, jobs, slots_after=4)
+    # Three seconds of loading are plenty for a helper to read four tiny jobs.
+    assert all(results[f"pdf-{n}"] == f"PDF-{n}+LÄST" for n in range(4))
+    assert all(results[f"text-{n}"] == f"TEXT-{n}" for n in range(4))
+
+
+def test_a_failing_or_dying_read_ahead_leaves_the_job_to_a_worker() -> None:
+    jobs = ["pdf-krasch", "pdf-fel", "pdf-hänger", "text-1"]
+    read_ahead = ReadAhead(batchgen.reading_task, lambda job: job.startswith("pdf"))
+    pool = WorkerPool(
+        batchgen.misbehaving_task,
+        workers=2,
+        initializer=batchgen.slow_initializer,
+        read_ahead=read_ahead,
+    )
+    results = _run_pool(pool, jobs)
+    # Each done in full by a worker, as if there were no read-ahead.
+    assert results == {
+        "pdf-krasch": "PDF-KRASCH",
+        "pdf-fel": "PDF-FEL",
+        "pdf-hänger": "PDF-HÄNGER",
+        "text-1": "TEXT-1",
+    }
+
+
+def test_a_pipeline_that_cannot_load_is_reported_while_reading_ahead() -> None:
+    pool = WorkerPool(
+        batchgen.echo_task,
+        workers=2,
+        initializer=batchgen.failing_initializer,
+        read_ahead=ReadAhead(batchgen.reading_task, lambda job: True),
+    )
+    with pytest.raises(CasebookError, match="worker could not start: RuntimeError: modellen"):
+        pool.submit("pdf-1")
+        pool.wait()
+    pool.close()
+
+
+def test_one_worker_reads_nothing_ahead() -> None:
+    """With one worker no core idles while the pipeline loads: the option has no effect."""
+    read_ahead = ReadAhead(batchgen.reading_task, lambda job: True)
+    pool = WorkerPool(batchgen.misbehaving_task, workers=1, read_ahead=read_ahead)
+    assert pool.slots == 2
+    assert _run_pool(pool, ["pdf-1", "pdf-2"]) == {"pdf-1": "PDF-1", "pdf-2": "PDF-2"}
 
 
 def test_pool_reports_a_worker_that_cannot_start() -> None:
@@ -356,6 +428,10 @@ def test_one_run_at_a_time_per_output_folder(corpus: Path, tmp_path: Path) -> No
 def test_records_and_manifest_identical_for_any_worker_count(corpus: Path, tmp_path: Path) -> None:
     (corpus / "tom.txt").write_bytes(b"")
     (corpus / "bild.png").write_bytes(b"\x89PNG")
+    # PDFs are read ahead by a helper while a 2-worker pool loads the pipeline.
+    batchgen.write_pdf(corpus / "a" / "rapport.pdf", swedish_report(7, cases=2))
+    batchgen.write_pdf(corpus / "b" / "rapport.pdf", swedish_report(8, cases=3))
+    (corpus / "trasig.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <<")
     runs = {}
     for workers in ("0", "2"):
         out = tmp_path / f"ut{workers}"
