@@ -273,14 +273,13 @@ def read_ahead_job(job: Job) -> Job:
     return replace(job, document=document, read_seconds=time.perf_counter() - started)
 
 
-def wants_reading_ahead(job: Job) -> bool:
-    """PDFs only: reading one is half its cost and ships back small; a text document's lines
-    cost the main process nearly as much to pass on as they cost to read."""
-    return (
-        job.document is None
-        and job.data is None
-        and PurePath(job.path).suffix.lower() in PDF_SUFFIXES
-    )
+def read_ahead_priority(job: Job) -> int:
+    """PDFs only: reading one is half its cost and ships back small. A text document's lines
+    cost the main process nearly as much to pass on as they cost to read, and with a helper
+    and the loading zygote already on two cores, that time is taken from the load."""
+    if job.document is not None or job.data is not None:
+        return 0
+    return 1 if PurePath(job.path).suffix.lower() in PDF_SUFFIXES else 0
 
 
 def init_reader() -> None:
@@ -599,7 +598,7 @@ class Batch:
             initializer=init_worker,
             timeout=self.timeout,
             preload=_WORKER_PRELOAD,
-            read_ahead=ReadAhead(read_ahead_job, wants_reading_ahead, init_reader),
+            read_ahead=ReadAhead(read_ahead_job, read_ahead_priority, init_reader),
         )
 
     def _prepare(self, item: InputItem, seen: dict[str, str]) -> DocumentResult | Job:

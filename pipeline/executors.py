@@ -399,16 +399,17 @@ class ReadAhead:
     """Work a job can have done before the pipeline is loaded, on cores that would idle.
 
     While the zygote loads (seconds: importing spaCy, building the matchers), up to
-    workers - 1 helper processes run `task` on queued jobs that `wanted` picks (reading a PDF
-    needs no spaCy); the job it returns replaces the queued one. If the task raises or its
-    helper dies, the job stays as it was and a worker does all of it, so outcomes never
-    depend on the read-ahead. Helpers are stopped as soon as the pipeline is loaded.
+    workers - 1 helper processes run `task` on queued jobs (reading a PDF needs no spaCy),
+    highest `priority` first and never a job of priority 0; the job it returns replaces the
+    queued one. If the task raises or its helper dies, the job stays as it was and a worker
+    does all of it, so outcomes never depend on the read-ahead. Helpers are stopped as soon
+    as the pipeline is loaded.
     """
 
     task: Task
-    wanted: Callable[[Any], bool]
+    priority: Callable[[Any], int]
     initializer: Callable[[], None] | None = None
-    window: int = 32  # extra jobs per helper the caller may queue while the pipeline loads
+    window: int = 128  # extra jobs per helper the caller may queue while the pipeline loads
 
 
 # A helper that dies this many times is not worth restarting: its jobs go to the workers.
@@ -566,7 +567,12 @@ class WorkerPool:
         assert self._read_ahead is not None
         if self._zygote is None:
             self._zygote = _Zygote(self._task, self._initializer)
-        wanted = [job for job in self._queue if self._offer(job)]
+        ranked = sorted(
+            ((self._offer(job), -position, job) for position, job in enumerate(self._queue)),
+            key=lambda entry: entry[:2],
+            reverse=True,
+        )  # highest priority first, then queue order
+        wanted = [job for priority, _, job in ranked if priority > 0]
         while (
             len(self._helpers) < min(self._size - 1, len(wanted))
             and self._helper_deaths < _MAX_HELPER_DEATHS
@@ -586,9 +592,10 @@ class WorkerPool:
                     continue
                 helper.job = job
 
-    def _offer(self, job: Any) -> bool:
+    def _offer(self, job: Any) -> int:
+        """The job's read-ahead priority; 0 once it has been read ahead or tried."""
         assert self._read_ahead is not None
-        return id(job) not in self._read_ahead_tried and self._read_ahead.wanted(job)
+        return 0 if id(job) in self._read_ahead_tried else self._read_ahead.priority(job)
 
     def _receive_from_helper(self, helper: _Helper) -> None:
         try:

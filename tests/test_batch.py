@@ -139,6 +139,10 @@ def test_pool_charges_crashes_hangs_and_errors_to_their_job_and_goes_on(method: 
     assert by_job["raise"].failure == "ValueError: ett fel i uppgiften"
 
 
+def _priority(job: str) -> int:
+    return {"pdf": 2, "text": 1}.get(job.split("-")[0], 0)
+
+
 def _run_pool(pool: WorkerPool, jobs: list[str], slots_after: int = 0) -> dict[str, object]:
     """Every job's outcome by the job's name (before any read-ahead suffix)."""
     with pool:
@@ -155,9 +159,9 @@ def _run_pool(pool: WorkerPool, jobs: list[str], slots_after: int = 0) -> dict[s
     return {name: o.result for name, o in zip(names, outcomes, strict=True)}
 
 
-def test_pool_reads_wanted_jobs_ahead_while_the_pipeline_loads() -> None:
-    jobs = [f"pdf-{n}" for n in range(4)] + [f"text-{n}" for n in range(4)]
-    read_ahead = ReadAhead(batchgen.reading_task, lambda job: job.startswith("pdf"))
+def test_pool_reads_jobs_ahead_while_the_pipeline_loads() -> None:
+    jobs = [f"text-{n}" for n in range(4)] + [f"pdf-{n}" for n in range(4)] + ["bild-1"]
+    read_ahead = ReadAhead(batchgen.reading_task, _priority)
     pool = WorkerPool(
         batchgen.misbehaving_task,
         workers=2,
@@ -166,14 +170,36 @@ def test_pool_reads_wanted_jobs_ahead_while_the_pipeline_loads() -> None:
     )
     assert pool.slots > 4  # room to queue work to read ahead while loading
     results = _run_pool(pool, jobs, slots_after=4)
-    # Three seconds of loading are plenty for a helper to read four tiny jobs.
+    # Three seconds of loading are plenty for a helper to read eight tiny jobs; priority 0
+    # is never read ahead.
     assert all(results[f"pdf-{n}"] == f"PDF-{n}+LÄST" for n in range(4))
-    assert all(results[f"text-{n}"] == f"TEXT-{n}" for n in range(4))
+    assert all(results[f"text-{n}"] == f"TEXT-{n}+LÄST" for n in range(4))
+    assert results["bild-1"] == "BILD-1"
+
+
+def test_read_ahead_takes_the_highest_priority_first() -> None:
+    read = []
+
+    class Recording(WorkerPool):
+        def _receive_from_helper(self, helper) -> None:  # type: ignore[no-untyped-def]
+            if helper.job is not None:
+                read.append(helper.job)
+            super()._receive_from_helper(helper)
+
+    jobs = ["text-1", "pdf-1", "text-2", "pdf-2"]
+    pool = Recording(
+        batchgen.misbehaving_task,
+        workers=2,
+        initializer=batchgen.slow_initializer,
+        read_ahead=ReadAhead(batchgen.reading_task, _priority),
+    )
+    _run_pool(pool, jobs)
+    assert read == ["pdf-1", "pdf-2", "text-1", "text-2"]
 
 
 def test_a_failing_or_dying_read_ahead_leaves_the_job_to_a_worker() -> None:
-    jobs = ["pdf-krasch", "pdf-fel", "pdf-hänger", "text-1"]
-    read_ahead = ReadAhead(batchgen.reading_task, lambda job: job.startswith("pdf"))
+    jobs = ["pdf-krasch", "pdf-fel", "pdf-hänger", "bild-1"]
+    read_ahead = ReadAhead(batchgen.reading_task, _priority)
     pool = WorkerPool(
         batchgen.misbehaving_task,
         workers=2,
@@ -186,7 +212,7 @@ def test_a_failing_or_dying_read_ahead_leaves_the_job_to_a_worker() -> None:
         "pdf-krasch": "PDF-KRASCH",
         "pdf-fel": "PDF-FEL",
         "pdf-hänger": "PDF-HÄNGER",
-        "text-1": "TEXT-1",
+        "bild-1": "BILD-1",
     }
 
 
@@ -195,7 +221,7 @@ def test_a_pipeline_that_cannot_load_is_reported_while_reading_ahead() -> None:
         batchgen.echo_task,
         workers=2,
         initializer=batchgen.failing_initializer,
-        read_ahead=ReadAhead(batchgen.reading_task, lambda job: True),
+        read_ahead=ReadAhead(batchgen.reading_task, _priority),
     )
     with pytest.raises(CasebookError, match="worker could not start: RuntimeError: modellen"):
         pool.submit("pdf-1")
@@ -205,7 +231,7 @@ def test_a_pipeline_that_cannot_load_is_reported_while_reading_ahead() -> None:
 
 def test_one_worker_reads_nothing_ahead() -> None:
     """With one worker no core idles while the pipeline loads: the option has no effect."""
-    read_ahead = ReadAhead(batchgen.reading_task, lambda job: True)
+    read_ahead = ReadAhead(batchgen.reading_task, _priority)
     pool = WorkerPool(batchgen.misbehaving_task, workers=1, read_ahead=read_ahead)
     assert pool.slots == 2
     assert _run_pool(pool, ["pdf-1", "pdf-2"]) == {"pdf-1": "PDF-1", "pdf-2": "PDF-2"}
