@@ -262,14 +262,19 @@ getattr(executors, sys.argv[2])(conn)
 """
 
 
-def _start_bare(entry: str, *payload: Any) -> tuple[subprocess.Popen[bytes], Connection]:
-    """A fresh interpreter running `entry(conn)`, which receives `payload` first."""
+def _start_bare(
+    entry: str, *payload: Any, own_group: bool = False
+) -> tuple[subprocess.Popen[bytes], Connection]:
+    """A fresh interpreter running `entry(conn)`, which receives `payload` first; with
+    `own_group`, in a session (process group) of its own, so that killing the group takes
+    down what it started too (Tesseract, OCRing a page)."""
     ours, theirs = socket.socketpair()
     try:
         process = subprocess.Popen(
             [sys.executable, "-c", _BOOT, str(theirs.fileno()), entry],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
+            start_new_session=own_group,
         )
     except OSError as exc:
         ours.close()
@@ -421,15 +426,15 @@ class _Helper:
 
     def __init__(self, read_ahead: ReadAhead) -> None:
         self.process, self.conn = _start_bare(
-            "_helper_entry", read_ahead.task, read_ahead.initializer
+            "_helper_entry", read_ahead.task, read_ahead.initializer, own_group=True
         )
         self.ready = False
         self.job: Any = None
 
     def stop(self) -> None:
-        """Kill it: whatever it holds is handed back by the caller, nothing is lost."""
+        """Kill it and what it started: whatever it holds is handed back by the caller."""
         with contextlib.suppress(OSError):
-            self.process.kill()
+            os.killpg(self.process.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(1)
         self.conn.close()

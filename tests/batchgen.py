@@ -1376,6 +1376,12 @@ def reading_task(job: str) -> str:
         raise ValueError("kunde inte läsa")
     elif "hänger" in job:
         time.sleep(600)
+    elif "barn:" in job:  # starts a program (as OCR starts Tesseract), then hangs
+        import subprocess
+
+        child = subprocess.Popen(["sleep", "600"])
+        Path(job.split("barn:", 1)[1]).write_text(str(child.pid))
+        time.sleep(600)
     return job + "+läst"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -214,6 +215,32 @@ def test_a_failing_or_dying_read_ahead_leaves_the_job_to_a_worker() -> None:
         "pdf-hänger": "PDF-HÄNGER",
         "bild-1": "BILD-1",
     }
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status is left to collect
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads process states from /proc")
+def test_a_stopped_helper_takes_the_programs_it_started_down_too(tmp_path: Path) -> None:
+    pid_file = tmp_path / "barn.pid"
+    job = f"pdf-barn:{pid_file}"
+    pool = WorkerPool(
+        batchgen.misbehaving_task,
+        workers=2,
+        initializer=batchgen.slow_initializer,
+        read_ahead=ReadAhead(batchgen.reading_task, _priority),
+    )
+    assert _run_pool(pool, [job]) == {job: job.upper()}  # done in full by a worker
+    child = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(child)
 
 
 def test_a_pipeline_that_cannot_load_is_reported_while_reading_ahead() -> None:
