@@ -210,6 +210,7 @@ def _zygote_main(conn: Connection, task: Task, initializer: Callable[[], None] |
                 if pid == 0:  # the new worker
                     code = 0
                     try:
+                        _own_process_group(0)
                         conn.close()
                         worker_conn = Connection(fd)
                         if _start_child(worker_conn, None):
@@ -218,6 +219,7 @@ def _zygote_main(conn: Connection, task: Task, initializer: Callable[[], None] |
                         code = 1
                     finally:
                         os._exit(code)
+                _own_process_group(pid)  # here too: whichever runs first, no race
                 os.close(fd)
                 children.add(pid)
                 conn.send(("forked", pid))
@@ -231,12 +233,27 @@ def _zygote_main(conn: Connection, task: Task, initializer: Callable[[], None] |
         pass
     finally:
         for pid in children:  # no parent, no work: take the workers down too
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
+            _kill_group(pid)
         for pid in children:
             with contextlib.suppress(OSError):
                 os.waitpid(pid, 0)
     _exit_now()
+
+
+def _own_process_group(pid: int) -> None:
+    """Make a forked worker lead its own process group (0 = this process)."""
+    with contextlib.suppress(OSError):
+        os.setpgid(pid, 0)
+
+
+def _kill_group(pid: int) -> None:
+    """Kill a worker and whatever it started (Tesseract, OCRing a page): a worker killed for
+    its time limit must not leave a program running on the batch's cores."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:  # not (yet) a group leader
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def _exit_now() -> None:
@@ -385,8 +402,7 @@ class _ZygoteWorker:
 
     def kill(self) -> None:
         if self.alive():
-            with contextlib.suppress(OSError):
-                os.kill(self.pid, signal.SIGKILL)
+            _kill_group(self.pid)
 
     def exit_code(self, wait: float) -> int | None:
         limit = time.monotonic() + wait

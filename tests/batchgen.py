@@ -1354,6 +1354,12 @@ def misbehaving_task(job: str) -> str:
         raise MemoryError
     elif job == "raise":
         raise ValueError("ett fel i uppgiften")
+    elif job.startswith("barn:"):  # starts a program (as OCR starts Tesseract), then hangs
+        import subprocess
+
+        child = subprocess.Popen(["sleep", "600"])
+        Path(job.removeprefix("barn:")).write_text(str(child.pid))
+        time.sleep(600)
     return job.upper()
 
 

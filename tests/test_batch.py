@@ -243,6 +243,23 @@ def test_a_stopped_helper_takes_the_programs_it_started_down_too(tmp_path: Path)
     assert not _running(child)
 
 
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads process states from /proc")
+def test_a_worker_killed_for_its_time_limit_takes_its_programs_down_too(tmp_path: Path) -> None:
+    pid_file = tmp_path / "barn.pid"
+    job = f"barn:{pid_file}"
+    with WorkerPool(batchgen.misbehaving_task, workers=1, timeout=2) as pool:
+        pool.submit(job)
+        (outcome,) = pool.wait()
+        assert outcome.failure == "timed out after 2 s"
+        pool.submit("efter")  # the pool goes on with a new worker
+        assert [o.result for o in pool.wait()] == ["EFTER"]
+    child = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(child)
+
+
 def test_a_pipeline_that_cannot_load_is_reported_while_reading_ahead() -> None:
     pool = WorkerPool(
         batchgen.echo_task,
