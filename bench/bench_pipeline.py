@@ -1,7 +1,7 @@
 """Batch benchmark: throughput, parallel speedup, re-run cost and memory, side by side.
 
     .venv/bin/python bench/bench_pipeline.py [--corpus reports|compact] [--texts 200]
-        [--pdfs 50] [--rounds 3] [--small 50] [--large 500]
+        [--pdfs 50] [--rounds 5] [--small 50] [--large 500]
 
 Generates a Swedish Exempel corpus into a temporary folder (tests/batchgen.py) and prints:
   1. words/s of the full pipeline (ingest → records, one process) vs spacy.blank("sv")
@@ -224,7 +224,7 @@ def main() -> None:
     parser.add_argument("--corpus", choices=sorted(CORPORA), default="reports")
     parser.add_argument("--texts", type=int, default=200)
     parser.add_argument("--pdfs", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--small", type=int, default=50)
     parser.add_argument("--large", type=int, default=500)
     args = parser.parse_args()
