@@ -23,7 +23,7 @@ from pipeline.batch import (
 )
 from pipeline.cli import app
 from pipeline.errors import CasebookError, UsageError
-from pipeline.executors import ReadAhead, WorkerPool
+from pipeline.executors import Outcome, ReadAhead, WorkerPool
 from tests import batchgen
 from tests.batchgen import hard_wrapped, swedish_report
 
@@ -123,13 +123,7 @@ def test_parse_path_list_ignores_blank_lines_and_comments() -> None:
 def test_pool_charges_crashes_hangs_and_errors_to_their_job_and_goes_on(method: str) -> None:
     jobs = ["ett", "segfault", "två", "exit", "hang", "memory", "raise", "tre", "fyra"]
     pool = WorkerPool(batchgen.misbehaving_task, workers=2, timeout=2, start_method=method)
-    with pool:
-        for job in jobs:
-            pool.submit(job)
-        outcomes = []
-        while len(outcomes) < len(jobs):
-            outcomes.extend(pool.wait())
-    by_job = {o.job: o for o in outcomes}
+    by_job = {o.job: o for o in _outcomes(pool, jobs)}
     assert sorted(by_job) == sorted(jobs)
     for good in ("ett", "två", "tre", "fyra"):
         assert by_job[good].result == good.upper() and by_job[good].failure is None
@@ -144,17 +138,23 @@ def _priority(job: str) -> int:
     return {"pdf": 2, "text": 1}.get(job.split("-")[0], 0)
 
 
-def _run_pool(pool: WorkerPool, jobs: list[str], slots_after: int = 0) -> dict[str, object]:
-    """Every job's outcome by the job's name (before any read-ahead suffix)."""
+def _outcomes(pool: WorkerPool, jobs: list[str], slots_after: int = 0) -> list[Outcome]:
+    """Submit every job, wait for all their outcomes, close the pool."""
     with pool:
         for job in jobs:
             pool.submit(job)
-        outcomes = []
+        outcomes: list[Outcome] = []
         while len(outcomes) < len(jobs):
             outcomes.extend(pool.wait())
         assert pool.wait() == []
         if slots_after:  # once loaded: one running and one queued per worker
             assert pool.slots == slots_after
+    return outcomes
+
+
+def _run_pool(pool: WorkerPool, jobs: list[str], slots_after: int = 0) -> dict[str, object]:
+    """Every job's result by the job's name (before any read-ahead suffix)."""
+    outcomes = _outcomes(pool, jobs, slots_after)
     names = [str(o.job).removesuffix("+läst") for o in outcomes]
     assert sorted(names) == sorted(jobs)  # each exactly once
     return {name: o.result for name, o in zip(names, outcomes, strict=True)}

@@ -88,20 +88,8 @@ def check_hits(text: str, hits: list[DateHit]) -> None:
     st.integers(min_value=1, max_value=28),
 )
 def test_written_dates_round_trip(year: int, month: int, day: int) -> None:
-    names = [
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ]
+    names = "januari februari mars april maj juni juli augusti september oktober november december"
+    names = names.split()
     iso = f"{year}-{month:02d}-{day:02d}"
     for text in (f"den {day} {names[month - 1]} {year}", iso, f"{day}/{month} {year}"):
         hits = find_dates(f"Beslutet fattades {text}.")
