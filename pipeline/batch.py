@@ -394,15 +394,15 @@ class ResultCache:
     def path_of(self, sha256: str) -> Path:
         return self.folder / f"{sha256}.jsonl"
 
-    def read(self, sha256: str) -> tuple[dict[str, Any], str] | None:
-        """The header and the records text (whole lines) of a valid cache file, else None."""
+    def read(self, sha256: str) -> tuple[dict[str, Any], bytes] | None:
+        """The header and the records (whole UTF-8 lines) of a valid cache file, else None."""
         try:
-            text = self.path_of(sha256).read_text(encoding="utf-8")
-            header_line, _, body = text.partition("\n")
+            data = self.path_of(sha256).read_bytes()
+            header_line, _, body = data.partition(b"\n")
             header = json.loads(header_line)
         except (OSError, ValueError):
             return None
-        if body and not body.endswith("\n"):
+        if body and not body.endswith(b"\n"):
             return None  # cut short
         # Counting "\n", not splitlines(): records may hold U+2028 or U+0085 unescaped.
         if (
@@ -410,7 +410,7 @@ class ResultCache:
             or header.get("sha256") != sha256
             or header.get("pipeline_version") != self.version
             or header.get("options") != self.options
-            or header.get("records") != body.count("\n")
+            or header.get("records") != body.count(b"\n")
         ):
             return None
         return header, body
@@ -420,7 +420,10 @@ class ResultCache:
         if found is None:
             return None
         header, body = found
-        lines = body.split("\n")[:-1]
+        try:
+            lines = body.decode("utf-8").split("\n")[:-1]
+        except UnicodeDecodeError:
+            return None
         if header.get("path") != path:
             lines = [_with_path(line, path) for line in lines]
         return DocumentResult(
@@ -436,15 +439,16 @@ class ResultCache:
             version=self.version,
         )
 
-    def records_text(self, sha256: str, path: str) -> str | None:
-        """The cached records as JSONL text (whole lines) with `path` as document.path."""
+    def records_bytes(self, sha256: str, path: str) -> bytes | None:
+        """The cached records as JSONL (whole lines, UTF-8) with `path` as document.path."""
         found = self.read(sha256)
         if found is None:
             return None
         header, body = found
         if header.get("path") == path:
-            return body  # as written: no need to split and join
-        return "".join(_with_path(line, path) + "\n" for line in body.split("\n")[:-1])
+            return body  # as written (and decoded once already, by load): copied as bytes
+        lines = body.decode("utf-8").split("\n")[:-1]
+        return "".join(_with_path(line, path) + "\n" for line in lines).encode("utf-8")
 
     def store(self, result: DocumentResult) -> None:
         header = {
@@ -711,19 +715,22 @@ class Batch:
         ordered = [self.done[item.index] for item in self.items]
         cache = self.cache
 
-        def record_blocks() -> Iterator[str]:
+        def record_blocks() -> Iterator[bytes]:
             for result in ordered:
                 if result.status != "ok":
                     continue
-                text = cache.records_text(result.sha256 or "", result.path)
-                if text is None or text.count("\n") != result.cases:
+                try:
+                    block = cache.records_bytes(result.sha256 or "", result.path)
+                except UnicodeDecodeError:
+                    block = None
+                if block is None or block.count(b"\n") != result.cases:
                     raise CasebookError(
                         f"{cache.path_of(result.sha256 or '')}: cached records vanished"
                     )
                 if corrections:
-                    lines = corrections.apply_lines(text.split("\n")[:-1])
-                    text = "".join(line + "\n" for line in lines)
-                yield text
+                    lines = corrections.apply_lines(block.decode("utf-8").split("\n")[:-1])
+                    block = "".join(line + "\n" for line in lines).encode("utf-8")
+                yield block
 
         try:
             count, digest = write_text_blocks_atomic(self.out_dir / RECORDS_FILE, record_blocks())

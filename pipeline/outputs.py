@@ -59,8 +59,9 @@ def write_lines_atomic(path: Path, lines: Iterable[str]) -> None:
     write_atomic(path, "".join(line + "\n" for line in lines).encode("utf-8"))
 
 
-def write_text_blocks_atomic(path: Path, blocks: Iterable[str]) -> tuple[int, str]:
-    """Atomically write text block by block (each whole lines), never holding the whole file.
+def write_text_blocks_atomic(path: Path, blocks: Iterable[bytes]) -> tuple[int, str]:
+    """Atomically write UTF-8 text block by block (each whole lines), never holding the whole
+    file in memory.
 
     Returns the number of lines and the file's sha256 (a national archive's records.jsonl
     should not have to fit in memory).
@@ -69,8 +70,7 @@ def write_text_blocks_atomic(path: Path, blocks: Iterable[str]) -> tuple[int, st
     count = 0
     with atomic_stream(path) as stream:
         for block in blocks:
-            data = block.encode("utf-8")
-            digest.update(data)
-            stream.write(data)
-            count += data.count(b"\n")
+            digest.update(block)
+            stream.write(block)
+            count += block.count(b"\n")
     return count, digest.hexdigest()
