@@ -110,18 +110,26 @@ def timed_run(command: list[str]) -> Run:
     root = psutil.Process(process.pid)
     peak = 0
     cpu: dict[int, float] = {}  # last CPU time seen per process of the tree
-    while process.poll() is None:
-        total = 0
-        with contextlib.suppress(psutil.Error):
-            for member in [root, *root.children(recursive=True)]:
-                # A worker may exit between listing and reading it.
-                with contextlib.suppress(psutil.Error), member.oneshot():
-                    total += member.memory_info().rss
-                    times = member.cpu_times()
-                    cpu[member.pid] = times.user + times.system
-        peak = max(peak, total)
-        time.sleep(0.05)
+
+    def sample() -> None:
+        nonlocal peak
+        while process.poll() is None:
+            total = 0
+            with contextlib.suppress(psutil.Error):
+                for member in [root, *root.children(recursive=True)]:
+                    # A worker may exit between listing and reading it.
+                    with contextlib.suppress(psutil.Error), member.oneshot():
+                        total += member.memory_info().rss
+                        times = member.cpu_times()
+                        cpu[member.pid] = times.user + times.system
+            peak = max(peak, total)
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    process.wait()  # the end, to the millisecond: sampling every 50 ms would round it up
     seconds = time.perf_counter() - started
+    sampler.join()
     reader.join()
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed with exit status {process.returncode}")
