@@ -138,6 +138,16 @@ def _priority(job: str) -> int:
     return {"pdf": 2, "text": 1}.get(job.split("-")[0], 0)
 
 
+def _slowly_loading_pool(kind: type[WorkerPool] = WorkerPool) -> WorkerPool:
+    """Two workers whose "pipeline" takes 3 s to load, with reading_task as read-ahead."""
+    return kind(
+        batchgen.misbehaving_task,
+        workers=2,
+        initializer=batchgen.slow_initializer,
+        read_ahead=ReadAhead(batchgen.reading_task, _priority),
+    )
+
+
 def _outcomes(pool: WorkerPool, jobs: list[str], slots_after: int = 0) -> list[Outcome]:
     """Submit every job, wait for all their outcomes, close the pool."""
     with pool:
@@ -162,13 +172,7 @@ def _run_pool(pool: WorkerPool, jobs: list[str], slots_after: int = 0) -> dict[s
 
 def test_pool_reads_jobs_ahead_while_the_pipeline_loads() -> None:
     jobs = [f"text-{n}" for n in range(4)] + [f"pdf-{n}" for n in range(4)] + ["bild-1"]
-    read_ahead = ReadAhead(batchgen.reading_task, _priority)
-    pool = WorkerPool(
-        batchgen.misbehaving_task,
-        workers=2,
-        initializer=batchgen.slow_initializer,
-        read_ahead=read_ahead,
-    )
+    pool = _slowly_loading_pool()
     assert pool.slots > 4  # room to queue work to read ahead while loading
     results = _run_pool(pool, jobs, slots_after=4)
     # Three seconds of loading are plenty for a helper to read eight tiny jobs; priority 0
@@ -188,25 +192,14 @@ def test_read_ahead_takes_the_highest_priority_first() -> None:
             super()._receive_from_helper(helper)
 
     jobs = ["text-1", "pdf-1", "text-2", "pdf-2"]
-    pool = Recording(
-        batchgen.misbehaving_task,
-        workers=2,
-        initializer=batchgen.slow_initializer,
-        read_ahead=ReadAhead(batchgen.reading_task, _priority),
-    )
+    pool = _slowly_loading_pool(Recording)
     _run_pool(pool, jobs)
     assert read == ["pdf-1", "pdf-2", "text-1", "text-2"]
 
 
 def test_a_failing_or_dying_read_ahead_leaves_the_job_to_a_worker() -> None:
     jobs = ["pdf-krasch", "pdf-fel", "pdf-hänger", "bild-1"]
-    read_ahead = ReadAhead(batchgen.reading_task, _priority)
-    pool = WorkerPool(
-        batchgen.misbehaving_task,
-        workers=2,
-        initializer=batchgen.slow_initializer,
-        read_ahead=read_ahead,
-    )
+    pool = _slowly_loading_pool()
     results = _run_pool(pool, jobs)
     # Each done in full by a worker, as if there were no read-ahead.
     assert results == {
@@ -229,12 +222,7 @@ def _running(pid: int) -> bool:
 def test_a_stopped_helper_takes_the_programs_it_started_down_too(tmp_path: Path) -> None:
     pid_file = tmp_path / "barn.pid"
     job = f"pdf-barn:{pid_file}"
-    pool = WorkerPool(
-        batchgen.misbehaving_task,
-        workers=2,
-        initializer=batchgen.slow_initializer,
-        read_ahead=ReadAhead(batchgen.reading_task, _priority),
-    )
+    pool = _slowly_loading_pool()
     assert _run_pool(pool, [job]) == {job: job.upper()}  # done in full by a worker
     child = int(pid_file.read_text())
     deadline = time.monotonic() + 5
