@@ -589,7 +589,7 @@ class WorkerPool:
         if self._zygote is None:
             self._zygote = _Zygote(self._task, self._initializer)
         ranked = sorted(
-            ((self._offer(job), -position, job) for position, job in enumerate(self._queue)),
+            ((self._priority_of(job), -position, job) for position, job in enumerate(self._queue)),
             key=lambda entry: entry[:2],
             reverse=True,
         )  # highest priority first, then queue order
@@ -613,7 +613,7 @@ class WorkerPool:
                     continue
                 helper.job = job
 
-    def _offer(self, job: Any) -> int:
+    def _priority_of(self, job: Any) -> int:
         """The job's read-ahead priority; 0 once it has been read ahead or tried."""
         assert self._read_ahead is not None
         return 0 if id(job) in self._read_ahead_tried else self._read_ahead.priority(job)
